@@ -1,0 +1,20 @@
+import swagger2openapi from "swagger2openapi";
+import { SpecError } from "./spec-error.ts";
+import type { LoadedSpec, OpenApiDocument } from "./spec-document.ts";
+
+/**
+ * Brings any supported spec to OpenAPI 3.x. openapi-typescript 7 rejects Swagger 2.0, so the legacy spec
+ * goes through swagger2openapi first; 3.0 and 3.1 are read as they are. The result is a fresh copy.
+ */
+export async function toOpenApi3(spec: LoadedSpec): Promise<OpenApiDocument> {
+  const copy = structuredClone(spec.original);
+  if (spec.format !== "swagger-2.0") return copy as unknown as OpenApiDocument;
+  try {
+    const { openapi } = await swagger2openapi.convertObj(copy, { patch: true, warnOnly: true, resolve: false });
+    return openapi as OpenApiDocument;
+  } catch (error) {
+    throw new SpecError(`${spec.origin}: converting Swagger 2.0 to OpenAPI 3 failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import openapiTS, { astToString } from "openapi-typescript";
+import { HTTP_METHODS, isClientFilled } from "./operation-table.ts";
+import type { OpenApiDocument } from "./spec-document.ts";
+
+type Json = Record<string, unknown>;
+
+/**
+ * The paths/operations/components types, from openapi-typescript. Before that, the headers the client fills
+ * itself are made optional: ESI declares X-Compatibility-Date required (a one-value enum) on every operation,
+ * and a call's types must not ask the app for it.
+ */
+export async function emitTypes(doc: OpenApiDocument, banner: string): Promise<string> {
+  const typed = relaxClientFilledParameters(structuredClone(doc));
+  const ast = await openapiTS(typed as never, { silent: true });
+  return `${banner}\n${astToString(ast)}`;
+}
+
+function relaxClientFilledParameters(doc: OpenApiDocument): OpenApiDocument {
+  const relax = (raw: unknown) => {
+    if (raw && typeof raw === "object" && !("$ref" in raw)) {
+      const p = raw as Json;
+      if (isClientFilled(p as { name: string; in: string })) p.required = false;
+    }
+  };
+  for (const p of Object.values(doc.components?.parameters ?? {})) relax(p);
+  for (const item of Object.values(doc.paths)) {
+    for (const p of (item.parameters as unknown[]) ?? []) relax(p);
+    for (const method of HTTP_METHODS) {
+      const op = item[method] as Json | undefined;
+      for (const p of (op?.parameters as unknown[]) ?? []) relax(p);
+    }
+  }
+  return doc;
+}

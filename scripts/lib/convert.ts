@@ -10,7 +10,10 @@ export async function toOpenApi3(spec: LoadedSpec): Promise<OpenApiDocument> {
   const copy = structuredClone(spec.original);
   if (spec.format !== "swagger-2.0") return copy as unknown as OpenApiDocument;
   try {
-    const { openapi } = await swagger2openapi.convertObj(copy, { patch: true, warnOnly: true, resolve: false });
+    const converted = (await swagger2openapi.convertObj(copy as never, { patch: true, warnOnly: true, resolve: false })) as unknown as {
+      openapi: unknown;
+    };
+    const { openapi } = converted;
     return openapi as OpenApiDocument;
   } catch (error) {
     throw new SpecError(`${spec.origin}: converting Swagger 2.0 to OpenAPI 3 failed: ${(error as Error).message}`, {

@@ -1,0 +1,68 @@
+import { EsiError, type EsiErrorBody, type LimitHeaders } from "./errors.ts";
+import { operationById, type OperationInfo } from "./operations.ts";
+import { getResponseInfo } from "./response-info.ts";
+
+interface FetchResult<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/** Turns openapi-fetch's `{ data, error, response }` into the data, or a typed EsiError. */
+export function orThrow<D>(result: FetchResult<D>, context: { operation?: OperationInfo; characterId?: number } = {}): D {
+  const { response } = result;
+  if (response.ok || response.status === 304) return result.data as D;
+  const info = getResponseInfo(response);
+  const operation = context.operation ?? (info?.operationId ? operationById(info.operationId) : undefined);
+  const { body, excerpt } = readErrorBody(result.error);
+  throw new EsiError({
+    status: response.status,
+    operationId: operation?.operationId ?? info?.operationId,
+    method: operation?.method ?? "GET",
+    path: operation?.path ?? safePath(response.url),
+    body,
+    excerpt,
+    limits: readLimitHeaders(response.headers),
+    retries: info?.retries ?? 0,
+    characterId: context.characterId ?? info?.characterId,
+  });
+}
+
+function readErrorBody(error: unknown): { body?: EsiErrorBody; excerpt?: string } {
+  if (error && typeof error === "object" && typeof (error as EsiErrorBody).error === "string") return { body: error as EsiErrorBody };
+  if (typeof error === "string" && error.length) {
+    // Not ESI's JSON: a proxy's or load balancer's page. Keep a short, tag-free excerpt.
+    const text = error.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    return { excerpt: text.length > 200 ? `${text.slice(0, 200)}…` : text };
+  }
+  return {};
+}
+
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "";
+  }
+}
+
+function num(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function readLimitHeaders(headers: Headers): LimitHeaders {
+  const limits: LimitHeaders = {};
+  const set = <K extends keyof LimitHeaders>(key: K, value: LimitHeaders[K] | undefined) => {
+    if (value !== undefined) limits[key] = value;
+  };
+  set("errorLimitRemain", num(headers.get("X-ESI-Error-Limit-Remain")));
+  set("errorLimitReset", num(headers.get("X-ESI-Error-Limit-Reset")));
+  set("rateLimitGroup", headers.get("X-Ratelimit-Group") ?? undefined);
+  set("rateLimitLimit", headers.get("X-Ratelimit-Limit") ?? undefined);
+  set("rateLimitRemaining", num(headers.get("X-Ratelimit-Remaining")));
+  set("rateLimitUsed", num(headers.get("X-Ratelimit-Used")));
+  set("retryAfter", num(headers.get("Retry-After")));
+  return limits;
+}

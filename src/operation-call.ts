@@ -9,11 +9,13 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type Params<Id extends OperationId> = Ops[Id] extends { parameters: infer P }
   ? (P extends { path?: infer X } ? NonNever<X> : {}) & (P extends { query?: infer Q } ? NonNever<Q> : {})
   : {};
-type Body<Id extends OperationId> = Ops[Id] extends { requestBody: { content: { "application/json": infer B } } }
-  ? { body: B }
-  : Ops[Id] extends { requestBody?: { content: { "application/json": infer B } } }
-    ? { body?: B }
-    : {};
+type RequestBodyOf<O> = O extends { requestBody: infer R } ? R : O extends { requestBody?: infer R } ? R | undefined : undefined;
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
+type Body<Id extends OperationId> = [JsonOf<NonNullable<RequestBodyOf<Ops[Id]>>>] extends [never]
+  ? {}
+  : undefined extends RequestBodyOf<Ops[Id]>
+    ? { body?: JsonOf<NonNullable<RequestBodyOf<Ops[Id]>>> }
+    : { body: JsonOf<NonNullable<RequestBodyOf<Ops[Id]>>> };
 
 /** An operation's arguments, EsiPy-style: path and query parameters side by side, plus `body` where it takes one. */
 export type OperationParams<Id extends OperationId> = Simplify<Params<Id> & Body<Id>>;

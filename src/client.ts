@@ -1,6 +1,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/esi.d.ts";
 import { defaultPlugins } from "./default-plugins.ts";
+import type { LimitsOptions } from "./middleware/limits.ts";
 import { EsiEventEmitter } from "./events.ts";
 import { EsiUsageError } from "./errors.ts";
 import { createOperationCalls, toFetchInit, type OperationCalls, type OperationData, type OperationParams } from "./operation-call.ts";
@@ -31,6 +32,8 @@ export interface EsiClientOptions {
   retry?: RetryOptions | false;
   /** Send the User-Agent as X-User-Agent (a browser's fetch drops User-Agent). Default: detected. */
   browser?: boolean;
+  /** ESI's error limit and rate limits: wait instead of being refused (on by default); `false` turns it off. */
+  limits?: LimitsOptions | false;
 }
 
 export interface EsiClient extends Client<EsiPaths, `${string}/${string}`> {

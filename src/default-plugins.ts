@@ -1,5 +1,6 @@
 import type { EsiClientOptions } from "./client.ts";
 import { identifyPlugin } from "./middleware/identify.ts";
+import { limitsPlugin } from "./middleware/limits.ts";
 import type { EsiPlugin } from "./plugin.ts";
 
 /**
@@ -11,7 +12,7 @@ export function defaultPlugins(options: EsiClientOptions): EsiPlugin[] {
     identifyPlugin({ browser: options.browser }),
     // cache (issue 4)
     // auth (issue 3)
-    // limits (issue 4)
+    options.limits === false ? undefined : limitsPlugin(options.limits),
   ];
   return plugins.filter((p): p is EsiPlugin => p !== undefined);
 }

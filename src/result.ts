@@ -1,4 +1,5 @@
 import { EsiError, type EsiErrorBody, type LimitHeaders } from "./errors.ts";
+import { readLimitSnapshot } from "./headers/limit-headers.ts";
 import { operationById, type OperationInfo } from "./operations.ts";
 import { getResponseInfo } from "./response-info.ts";
 
@@ -46,23 +47,17 @@ function safePath(url: string): string {
   }
 }
 
-function num(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 export function readLimitHeaders(headers: Headers): LimitHeaders {
+  // Malformed headers are left out rather than failing the error report (see readLimitSnapshot).
+  const snapshot = readLimitSnapshot(headers);
   const limits: LimitHeaders = {};
-  const set = <K extends keyof LimitHeaders>(key: K, value: LimitHeaders[K] | undefined) => {
-    if (value !== undefined) limits[key] = value;
-  };
-  set("errorLimitRemain", num(headers.get("X-ESI-Error-Limit-Remain")));
-  set("errorLimitReset", num(headers.get("X-ESI-Error-Limit-Reset")));
-  set("rateLimitGroup", headers.get("X-Ratelimit-Group") ?? undefined);
-  set("rateLimitLimit", headers.get("X-Ratelimit-Limit") ?? undefined);
-  set("rateLimitRemaining", num(headers.get("X-Ratelimit-Remaining")));
-  set("rateLimitUsed", num(headers.get("X-Ratelimit-Used")));
-  set("retryAfter", num(headers.get("Retry-After")));
+  if (snapshot.errorLimitRemain !== undefined) limits.errorLimitRemain = snapshot.errorLimitRemain;
+  if (snapshot.errorLimitResetSeconds !== undefined) limits.errorLimitReset = snapshot.errorLimitResetSeconds;
+  if (snapshot.rateLimitGroup !== undefined) limits.rateLimitGroup = snapshot.rateLimitGroup;
+  if (snapshot.rateLimitBudget !== undefined) limits.rateLimitLimit = headers.get("X-Ratelimit-Limit")!.trim();
+  if (snapshot.rateLimitRemaining !== undefined) limits.rateLimitRemaining = snapshot.rateLimitRemaining;
+  if (snapshot.rateLimitUsed !== undefined) limits.rateLimitUsed = snapshot.rateLimitUsed;
+  // LimitHeaders keeps Retry-After in seconds, as ESI sends it.
+  if (snapshot.retryAfterMs !== undefined) limits.retryAfter = Math.ceil(snapshot.retryAfterMs / 1000);
   return limits;
 }

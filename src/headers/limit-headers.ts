@@ -1,0 +1,140 @@
+/**
+ * Parsers for ESI's limit headers. Each header is read by exactly one function here; every function either
+ * returns a value (undefined when the header is absent) or throws a HeaderParseError naming the header and
+ * what was wrong: never any other exception, whatever a proxy puts in the header.
+ */
+
+/** A header ESI (or something between us and ESI) sent in a shape esikit cannot read. */
+export class HeaderParseError extends Error {
+  readonly header: string;
+  readonly value: string;
+
+  constructor(header: string, value: string, expected: string) {
+    super(`${header} header ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not ${expected}`);
+    this.name = "HeaderParseError";
+    this.header = header;
+    this.value = value;
+  }
+}
+
+/** A header value as Headers.get() gives it; null or undefined means the header was not sent. */
+export type RawHeader = string | null | undefined;
+
+const INTEGER = /^\d{1,15}$/;
+
+function nonNegativeInteger(header: string, raw: string): number {
+  const text = raw.trim();
+  if (!INTEGER.test(text)) throw new HeaderParseError(header, raw, "a whole number of 0 or more");
+  return Number(text);
+}
+
+/** X-ESI-Error-Limit-Remain: errors this client may still make in the current error window. */
+export function parseErrorLimitRemain(raw: RawHeader): number | undefined {
+  return raw == null ? undefined : nonNegativeInteger("X-ESI-Error-Limit-Remain", raw);
+}
+
+/** X-ESI-Error-Limit-Reset: seconds until the error window resets. */
+export function parseErrorLimitReset(raw: RawHeader): number | undefined {
+  return raw == null ? undefined : nonNegativeInteger("X-ESI-Error-Limit-Reset", raw);
+}
+
+/** X-Ratelimit-Group: the route group whose bucket the request spent tokens from, e.g. "char-wallet". */
+export function parseRateLimitGroup(raw: RawHeader): string | undefined {
+  if (raw == null) return undefined;
+  const text = raw.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(text)) throw new HeaderParseError("X-Ratelimit-Group", raw, "a group name (letters, digits, - _ . :)");
+  return text;
+}
+
+/** A bucket's size: `maxTokens` spent within any `windowSeconds`. */
+export interface RateLimitBudget {
+  maxTokens: number;
+  windowSeconds: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** X-Ratelimit-Limit: "150/15m" (tokens per window; the window in s, m, h or d, or combined as in "1h30m"). */
+export function parseRateLimitLimit(raw: RawHeader): RateLimitBudget | undefined {
+  if (raw == null) return undefined;
+  const expected = 'tokens per window such as "150/15m"';
+  const match = /^\s*(\d{1,9})\s*\/\s*((?:\d{1,9}[smhd])+|\d{1,9})\s*$/i.exec(raw);
+  if (!match) throw new HeaderParseError("X-Ratelimit-Limit", raw, expected);
+  const maxTokens = Number(match[1]);
+  let windowSeconds = 0;
+  const window = match[2]!;
+  if (/^\d+$/.test(window)) windowSeconds = Number(window);
+  else for (const part of window.matchAll(/(\d+)([smhd])/gi)) windowSeconds += Number(part[1]) * UNIT_SECONDS[part[2]!.toLowerCase()]!;
+  if (maxTokens <= 0 || windowSeconds <= 0) throw new HeaderParseError("X-Ratelimit-Limit", raw, `${expected}, with more than 0 tokens and seconds`);
+  return { maxTokens, windowSeconds };
+}
+
+/** X-Ratelimit-Remaining: tokens left in the bucket after this request. */
+export function parseRateLimitRemaining(raw: RawHeader): number | undefined {
+  return raw == null ? undefined : nonNegativeInteger("X-Ratelimit-Remaining", raw);
+}
+
+/** X-Ratelimit-Used: tokens this request spent. */
+export function parseRateLimitUsed(raw: RawHeader): number | undefined {
+  return raw == null ? undefined : nonNegativeInteger("X-Ratelimit-Used", raw);
+}
+
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "\\d{2}:\\d{2}:\\d{2}";
+// RFC 9110 5.6.7: IMF-fixdate, plus the obsolete RFC 850 and asctime forms a recipient must accept.
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`),
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`),
+  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`),
+];
+
+/**
+ * Retry-After: either delay-seconds or an HTTP-date. Returns the milliseconds to wait from `now`
+ * (0 for a date in the past).
+ */
+export function parseRetryAfter(raw: RawHeader, now: number = Date.now()): number | undefined {
+  if (raw == null) return undefined;
+  const text = raw.trim();
+  if (INTEGER.test(text)) return Number(text) * 1000;
+  if (HTTP_DATE.some((form) => form.test(text))) {
+    // asctime has no zone and means GMT; Date.parse would read it as local time.
+    const at = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  throw new HeaderParseError("Retry-After", raw, "delay-seconds or an HTTP-date");
+}
+
+/** Everything the limit headers of one response say; a header that could not be read is left out and listed. */
+export interface LimitSnapshot {
+  errorLimitRemain?: number;
+  errorLimitResetSeconds?: number;
+  rateLimitGroup?: string;
+  rateLimitBudget?: RateLimitBudget;
+  rateLimitRemaining?: number;
+  rateLimitUsed?: number;
+  retryAfterMs?: number;
+  unreadable: HeaderParseError[];
+}
+
+/** Reads every limit header of a response; malformed ones never fail the response, they are only reported. */
+export function readLimitSnapshot(headers: Headers, now: number = Date.now()): LimitSnapshot {
+  const snapshot: LimitSnapshot = { unreadable: [] };
+  const read = <K extends Exclude<keyof LimitSnapshot, "unreadable">>(key: K, parse: () => LimitSnapshot[K]) => {
+    try {
+      const value = parse();
+      if (value !== undefined) snapshot[key] = value;
+    } catch (error) {
+      if (error instanceof HeaderParseError) snapshot.unreadable.push(error);
+      else throw error;
+    }
+  };
+  read("errorLimitRemain", () => parseErrorLimitRemain(headers.get("X-ESI-Error-Limit-Remain")));
+  read("errorLimitResetSeconds", () => parseErrorLimitReset(headers.get("X-ESI-Error-Limit-Reset")));
+  read("rateLimitGroup", () => parseRateLimitGroup(headers.get("X-Ratelimit-Group")));
+  read("rateLimitBudget", () => parseRateLimitLimit(headers.get("X-Ratelimit-Limit")));
+  read("rateLimitRemaining", () => parseRateLimitRemaining(headers.get("X-Ratelimit-Remaining")));
+  read("rateLimitUsed", () => parseRateLimitUsed(headers.get("X-Ratelimit-Used")));
+  read("retryAfterMs", () => parseRetryAfter(headers.get("Retry-After"), now));
+  return snapshot;
+}

@@ -1,0 +1,99 @@
+import type { LimitSnapshot } from "../headers/limit-headers.ts";
+import type { BudgetStore, ErrorWindow } from "../stores/budget-store.ts";
+import type { Wait } from "./waiter.ts";
+
+/** A request let through the error-limit gate; hand it back to `settle` once its answer (or failure) is in. */
+export interface ErrorAdmission {
+  readonly probe: boolean;
+  settled: boolean;
+}
+
+/**
+ * ESI's error limit (X-ESI-Error-Limit-Remain / -Reset), one budget per client: when the errors left fall to the
+ * threshold, new requests are held until the window resets, so ESI never has to answer 420.
+ *
+ * Errors left are counted pessimistically: the last report, less the errors ESI has counted since that nobody
+ * reported yet (the transport's retries of 5xx), less one for every request in flight (each may fail).
+ * Once the window should have reset, one request (a probe) goes first to learn whether it really did:
+ * ESI's reset counts whole seconds, so a clock can only guess it.
+ */
+export class ErrorLimitBudget {
+  readonly #store: BudgetStore;
+  readonly #threshold: number;
+  readonly #key: string;
+  #inFlight = 0;
+  #unreportedErrors = 0;
+  #probe: Promise<void> | undefined;
+  #endProbe: (() => void) | undefined;
+  /** The reset time of the last window a probe came back from without news: that window is taken as over. */
+  #assumedOver = -Infinity;
+
+  constructor(store: BudgetStore, options: { threshold: number; key?: string }) {
+    this.#store = store;
+    this.#threshold = options.threshold;
+    this.#key = options.key ?? "esi-error-limit";
+  }
+
+  /** Errors this client may still make before it stops sending (for tests and monitoring). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Counts an error ESI has seen that no response reported to us yet (a 5xx the transport is retrying). */
+  noteUnreportedError(): void {
+    this.#unreportedErrors++;
+  }
+
+  /** Waits until a request may be sent without risking the error limit. */
+  async admit(wait: Wait): Promise<ErrorAdmission> {
+    for (;;) {
+      const window = await this.#store.errorWindow(this.#key);
+      if (!window || this.#left(window) > this.#threshold) return this.#let(false);
+      const now = Date.now();
+      if (now < window.resetAt) {
+        await wait(window.resetAt - now, "error-limit");
+        continue;
+      }
+      if (window.resetAt <= this.#assumedOver) return this.#let(false);
+      if (this.#probe) {
+        await this.#probe;
+        continue;
+      }
+      this.#probe = new Promise<void>((resolve) => (this.#endProbe = resolve));
+      return this.#let(true);
+    }
+  }
+
+  /** Records what the response said of the error window (nothing, when the request failed without one). */
+  async settle(admission: ErrorAdmission, snapshot: LimitSnapshot | undefined): Promise<void> {
+    if (admission.settled) return;
+    admission.settled = true;
+    this.#inFlight--;
+    try {
+      const remain = snapshot?.errorLimitRemain;
+      const reset = snapshot?.errorLimitResetSeconds;
+      if (remain !== undefined && reset !== undefined) {
+        this.#unreportedErrors = 0;
+        await this.#store.observeErrorWindow(this.#key, { remain, resetAt: Date.now() + reset * 1000 });
+      } else if (admission.probe) {
+        const window = await this.#store.errorWindow(this.#key);
+        if (window) this.#assumedOver = Math.max(this.#assumedOver, window.resetAt);
+      }
+    } finally {
+      if (admission.probe) {
+        this.#probe = undefined;
+        this.#endProbe?.();
+      }
+    }
+  }
+
+  #left(window: ErrorWindow): number {
+    if (window.resetAt <= this.#assumedOver) return Infinity;
+    return window.remain - this.#unreportedErrors - this.#inFlight;
+  }
+
+  #let(probe: boolean): ErrorAdmission {
+    this.#inFlight++;
+    return { probe, settled: false };
+  }
+}

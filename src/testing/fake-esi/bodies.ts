@@ -23,13 +23,14 @@ export function cursorListKey(spec: unknown, op: SpecOperation): string | undefi
 }
 
 /**
- * Cursor tokens are opaque to clients (ESI's rule); the fake encodes a position in its record list.
- * Position n means "between record n-1 and record n"; records are ordered oldest first.
+ * Cursor tokens are opaque to clients (ESI's rule); the fake's encode a change sequence number: each record
+ * has the sequence of its last change, and the route lists records in that order, oldest first.
  */
-export function encodeCursor(position: number): string {
-  return Buffer.from(`fake-esi:${position}`).toString("base64url");
+export function encodeCursor(sequence: number): string {
+  return Buffer.from(`fake-esi:${sequence}`).toString("base64url");
 }
 
+/** The sequence in a token; undefined for "0" (ESI's "from the start/end"), NaN for a token the fake never gave. */
 export function decodeCursor(token: string): number | undefined {
   if (token === "0") return undefined;
   const m = /^fake-esi:(\d+)$/.exec(Buffer.from(token, "base64url").toString());
@@ -37,6 +38,7 @@ export function decodeCursor(token: string): number | undefined {
 }
 
 export interface CursorWindow {
+  /** Indexes into the records, [from, to). */
   from: number;
   to: number;
   cursor: { before?: string; after: string };
@@ -44,29 +46,29 @@ export interface CursorWindow {
 
 /**
  * Which records a cursor request gets, as ESI's docs describe it: no before/after -> the newest `limit`;
- * before=T -> the `limit` records just before T (before="0": from the end); after=T -> the records just after T
- * (after="0": from the start). Walking back ends with an empty list and no `before`; `after` is always there,
- * so a client can poll it later for new or changed records.
+ * before=T -> the `limit` records just before T (before="0": from the newest); after=T -> the records changed
+ * after T, oldest first (after="0": from the start). Walking back ends with an empty list and no `before`;
+ * `after` is always there, so a client can poll it later for new or changed records.
+ * `sequences` are the records' change sequences, ascending.
  */
-export function cursorWindow(total: number, query: URLSearchParams, limit: number): CursorWindow | { error: string } {
+export function cursorWindow(sequences: readonly number[], query: URLSearchParams, limit: number): CursorWindow | { error: string } {
   const before = query.get("before");
   const after = query.get("after");
   if (before !== null && after !== null) return { error: "before and after are mutually exclusive" };
-  let from: number;
-  let to: number;
+  const countBelow = (bound: number) => sequences.filter((s) => s < bound).length;
+  const last = sequences[sequences.length - 1] ?? 0;
   if (after !== null) {
-    const position = decodeCursor(after) ?? 0;
-    if (Number.isNaN(position) || position > total) return { error: "invalid after cursor" };
-    from = position;
-    to = Math.min(total, position + limit);
-  } else {
-    const position = before === null ? total : (decodeCursor(before) ?? total);
-    if (Number.isNaN(position) || position > total) return { error: "invalid before cursor" };
-    to = position;
-    from = Math.max(0, position - limit);
+    const since = decodeCursor(after) ?? 0;
+    if (Number.isNaN(since)) return { error: "invalid after cursor" };
+    const from = countBelow(since + 1);
+    const to = Math.min(sequences.length, from + limit);
+    const newest = to > from ? sequences[to - 1]! : since;
+    return { from, to, cursor: { before: encodeCursor(to > from ? sequences[from]! : since + 1), after: encodeCursor(newest) } };
   }
-  const cursor: CursorWindow["cursor"] = { after: encodeCursor(to) };
-  if (to > from || after !== null) cursor.before = encodeCursor(from);
-  if (after === null && to === from) delete cursor.before;
-  return { from, to, cursor };
+  const until = before === null ? undefined : decodeCursor(before);
+  if (Number.isNaN(until)) return { error: "invalid before cursor" };
+  const to = until === undefined ? sequences.length : countBelow(until);
+  const from = Math.max(0, to - limit);
+  if (to === from) return { from, to, cursor: { after: encodeCursor(last) } };
+  return { from, to, cursor: { before: encodeCursor(sequences[from]!), after: encodeCursor(sequences[to - 1]!) } };
 }

@@ -53,7 +53,9 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
   let requests: FakeRequestLogEntry[] = [];
   let stats = emptyStats();
   let versions = new Map<string, { version: number; modified: number }>();
-  let cursorRecords = new Map<string, number[]>();
+  // Per cursor route: record seeds in change order, and each one's change sequence.
+  let cursorRecords = new Map<string, CursorRecord[]>();
+  let sequence = 0;
   const started = Math.floor(Date.now() / 1000) * 1000;
 
   const applyErrorLimit = () => {
@@ -71,7 +73,7 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
     let list = cursorRecords.get(op.operationId);
     if (!list) {
       const count = knobs?.cursorRecords ?? settings.cursorRecords ?? 25;
-      cursorRecords.set(op.operationId, (list = Array.from({ length: count }, (_, i) => i + 1)));
+      cursorRecords.set(op.operationId, (list = Array.from({ length: count }, (_, i) => ({ seed: i + 1, sequence: ++sequence }))));
     }
     return list;
   };
@@ -230,14 +232,18 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
         const limit = limitText === null ? 10 : Number(limitText);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return answer(400, { error: `Invalid limit: ${limitText}` });
         const records = recordsOf(op, knobs);
-        const window = cursorWindow(records.length, url.searchParams, limit);
+        const window = cursorWindow(
+          records.map((r) => r.sequence),
+          url.searchParams,
+          limit,
+        );
         if ("error" in window) return answer(400, { error: window.error });
         const listKey = cursorListKey(spec, op);
         const base = plainBody(spec, op, seed) as Record<string, unknown>;
         if (listKey) {
           const itemSchema = deref(deref(op.responseSchema, spec).properties, spec)[listKey];
           const items = deref(itemSchema, spec).items;
-          base[listKey] = records.slice(window.from, window.to).map((id) => sampleFromSchema(items, id, { root: spec }));
+          base[listKey] = records.slice(window.from, window.to).map((r) => sampleFromSchema(items, r.seed, { root: spec }));
         }
         base.cursor = window.cursor;
         payload = base;
@@ -308,16 +314,16 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
       const op = byId.get(operationId);
       if (op?.paging !== "cursor") throw new Error(`fake ESI: ${operationId} is not a cursor route`);
       const list = recordsOf(op, settings.routes?.[operationId]);
-      const next = list.reduce((m, id) => Math.max(m, id), 0);
-      for (let i = 1; i <= count; i++) list.push(next + i);
+      const next = list.reduce((m, r) => Math.max(m, r.seed), 0);
+      for (let i = 1; i <= count; i++) list.push({ seed: next + i, sequence: ++sequence });
     },
     modifyCursorRecord(operationId, index) {
       const op = byId.get(operationId);
       if (op?.paging !== "cursor") throw new Error(`fake ESI: ${operationId} is not a cursor route`);
       const list = recordsOf(op, settings.routes?.[operationId]);
-      const [id] = list.splice(index, 1);
-      if (id === undefined) throw new Error(`fake ESI: ${operationId} has no record ${index}`);
-      list.push(id);
+      const [record] = list.splice(index, 1);
+      if (record === undefined) throw new Error(`fake ESI: ${operationId} has no record ${index}`);
+      list.push({ seed: record.seed, sequence: ++sequence });
     },
     reset() {
       settings = structuredCloneSettings(initial);
@@ -337,6 +343,12 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
       });
     },
   };
+}
+
+interface CursorRecord {
+  /** What the record's body is generated from: the same record keeps its ids when it changes. */
+  seed: number;
+  sequence: number;
 }
 
 function structuredCloneSettings(settings: FakeEsiSettings): FakeEsiSettings {

@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import { closeSync, openSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import Database from "better-sqlite3";
+import type { TokenSet, TokenStore } from "./types.ts";
+
+export interface SqliteTokenStoreOptions {
+  /** Table name prefix: tokens go in `<prefix>_tokens`, refresh locks in `<prefix>_locks`. Default "esikit". */
+  tablePrefix?: string;
+  /** How long a lock is held at most when its holder dies without releasing it, ms. Default 30 s. */
+  lockTtlMs?: number;
+  /** How often a waiting process looks at the lock again, ms. Default 25. */
+  lockPollMs?: number;
+  /** How long withLock waits for another holder before giving up, ms. Default 60 s. */
+  lockWaitMs?: number;
+}
+
+interface TokenRow {
+  key: string;
+  access_token: string;
+  refresh_token: string | null;
+  expires_at: number;
+  scopes: string;
+  character_id: number | null;
+  character_name: string | null;
+  owner_hash: string | null;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A TokenStore in SQLite (better-sqlite3): tokens survive restarts and are shared by every process that opens the
+ * same file. Writes are committed before set() returns (synchronous=FULL for files it opens), so a rotated refresh
+ * token is on disk before its access token is used. withLock is a lock row with a TTL, so refreshes are
+ * single-flight across processes too.
+ */
+export class SqliteTokenStore implements TokenStore {
+  readonly #db: Database.Database;
+  readonly #ownsDb: boolean;
+  readonly #tokens: string;
+  readonly #locks: string;
+  readonly #lockTtlMs: number;
+  readonly #lockPollMs: number;
+  readonly #lockWaitMs: number;
+  /** In-process waiters queue here instead of polling the table. */
+  readonly #localLocks = new Map<string, Promise<unknown>>();
+
+  /** `database`: a file path (created with mode 0600: it holds refresh tokens), ":memory:", or an open database the app owns. */
+  constructor(database: string | Database.Database, options: SqliteTokenStoreOptions = {}) {
+    const prefix = options.tablePrefix ?? "esikit";
+    if (!NAME.test(prefix)) throw new TypeError(`SqliteTokenStore: tablePrefix must be letters, digits and _, got ${JSON.stringify(prefix)}`);
+    this.#tokens = `${prefix}_tokens`;
+    this.#locks = `${prefix}_locks`;
+    this.#lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.#lockPollMs = options.lockPollMs ?? 25;
+    this.#lockWaitMs = options.lockWaitMs ?? 60_000;
+    if (typeof database === "string") {
+      if (database !== ":memory:" && database !== "") closeSync(openSync(database, "a", 0o600));
+      this.#db = new Database(database);
+      this.#db.pragma("journal_mode = WAL");
+      this.#db.pragma("synchronous = FULL");
+      this.#db.pragma("busy_timeout = 5000");
+      this.#ownsDb = true;
+    } else {
+      this.#db = database;
+      this.#ownsDb = false;
+    }
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS ${this.#tokens} (
+        key TEXT PRIMARY KEY,
+        access_token TEXT NOT NULL,
+        refresh_token TEXT,
+        expires_at INTEGER NOT NULL,
+        scopes TEXT NOT NULL,
+        character_id INTEGER,
+        character_name TEXT,
+        owner_hash TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS ${this.#locks} (key TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+    `);
+  }
+
+  get(key: string): TokenSet | undefined {
+    const row = this.#db.prepare(`SELECT * FROM ${this.#tokens} WHERE key = ?`).get(key) as TokenRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  set(key: string, tokens: TokenSet): void {
+    this.#db
+      .prepare(
+        `INSERT INTO ${this.#tokens} (key, access_token, refresh_token, expires_at, scopes, character_id, character_name, owner_hash, updated_at)
+         VALUES (@key, @access_token, @refresh_token, @expires_at, @scopes, @character_id, @character_name, @owner_hash, @updated_at)
+         ON CONFLICT(key) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+           expires_at = excluded.expires_at, scopes = excluded.scopes, character_id = excluded.character_id,
+           character_name = excluded.character_name, owner_hash = excluded.owner_hash, updated_at = excluded.updated_at`,
+      )
+      .run({
+        key,
+        access_token: tokens.accessToken,
+        refresh_token: tokens.refreshToken ?? null,
+        expires_at: tokens.expiresAt,
+        scopes: JSON.stringify(tokens.scopes),
+        character_id: tokens.characterId ?? null,
+        character_name: tokens.characterName ?? null,
+        owner_hash: tokens.ownerHash ?? null,
+        updated_at: Date.now(),
+      });
+  }
+
+  delete(key: string): void {
+    this.#db.prepare(`DELETE FROM ${this.#tokens} WHERE key = ?`).run(key);
+  }
+
+  keys(): string[] {
+    return (this.#db.prepare(`SELECT key FROM ${this.#tokens} ORDER BY key`).all() as Array<{ key: string }>).map((r) => r.key);
+  }
+
+  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    // Same process: wait in line behind the holder. Other processes: the lock row decides.
+    const previous = this.#localLocks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.#withRowLock(key, fn));
+    const tail = run.catch(() => undefined);
+    this.#localLocks.set(key, tail);
+    void tail.then(() => {
+      if (this.#localLocks.get(key) === tail) this.#localLocks.delete(key);
+    });
+    return run;
+  }
+
+  /** Closes the database if this store opened it. */
+  close(): void {
+    if (this.#ownsDb) this.#db.close();
+  }
+
+  async #withRowLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    const acquire = this.#db.prepare(
+      `INSERT INTO ${this.#locks} (key, holder, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE ${this.#locks}.expires_at < ?`,
+    );
+    const giveUpAt = Date.now() + this.#lockWaitMs;
+    for (;;) {
+      const now = Date.now();
+      if (acquire.run(key, holder, now + this.#lockTtlMs, now).changes === 1) break;
+      if (now >= giveUpAt) throw new Error(`SqliteTokenStore: the token lock for ${key} is still held by another process after ${this.#lockWaitMs} ms`);
+      await sleep(this.#lockPollMs);
+    }
+    try {
+      return await fn();
+    } finally {
+      this.#db.prepare(`DELETE FROM ${this.#locks} WHERE key = ? AND holder = ?`).run(key, holder);
+    }
+  }
+}
+
+function fromRow(row: TokenRow): TokenSet {
+  const tokens: TokenSet = {
+    accessToken: row.access_token,
+    refreshToken: row.refresh_token ?? undefined,
+    expiresAt: row.expires_at,
+    scopes: JSON.parse(row.scopes) as string[],
+  };
+  if (row.character_id !== null) tokens.characterId = row.character_id;
+  if (row.character_name !== null) tokens.characterName = row.character_name;
+  if (row.owner_hash !== null) tokens.ownerHash = row.owner_hash;
+  return tokens;
+}

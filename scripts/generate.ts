@@ -22,7 +22,10 @@ const USAGE = `Usage: npm run generate -- [options]
   --force        regenerate even when nothing changed
   --out DIR      where to write (default generated/)
   --cache DIR    where specs are kept (default swagger-cache/)
-  --esi URL      ESI base URL (default https://esi.evetech.net; also ESIKIT_ESI_URL)`;
+  --esi URL      ESI base URL (default https://esi.evetech.net; also ESIKIT_ESI_URL)
+  -h, --help     show this text
+Exit codes: 0 generated or already up to date; 1 no usable spec (not found, unreadable or malformed);
+            2 bad arguments; 3 --check found generated/ stale or missing.`;
 
 export async function main(argv: string[]): Promise<number> {
   let values;

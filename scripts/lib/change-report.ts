@@ -2,7 +2,7 @@ import type { OperationFingerprint } from "./fingerprints.ts";
 
 export interface OperationChange {
   operationId: string;
-  /** Human-readable aspects that changed, e.g. "parameter query:page added", "response 200 schema". */
+  /** What changed, in words, e.g. "parameter query:page added", "parameter query:page now required", "response 200 schema changed". */
   changes: string[];
 }
 
@@ -29,7 +29,7 @@ export function compareOperations(
     }
     diffRecord(old.parameters, now.parameters, "parameter", changes);
     if (old.requestBody !== now.requestBody) {
-      changes.push(old.requestBody === null ? "request body added" : now.requestBody === null ? "request body removed" : "request body schema");
+      changes.push(old.requestBody === null ? "request body added" : now.requestBody === null ? "request body removed" : "request body schema changed");
     }
     diffRecord(old.responses, now.responses, "response", changes);
     const lost = old.scopes.filter((s) => !now.scopes.includes(s));
@@ -41,16 +41,28 @@ export function compareOperations(
   return { added, removed, changed };
 }
 
+/** Parameters are fingerprinted "required|optional:<schema hash>", responses "<schema hash>". */
 function diffRecord(old: Record<string, string>, now: Record<string, string>, what: string, out: string[]): void {
   for (const key of Object.keys(now).sort()) {
-    if (!(key in old)) out.push(`${what} ${key} added`);
-    else if (old[key] !== now[key]) {
-      const [oldReq] = old[key]!.split(":");
-      const [newReq] = now[key]!.split(":");
-      out.push(oldReq !== newReq && what === "parameter" ? `${what} ${key} now ${newReq}` : `${what} ${key} schema`);
+    const before = old[key];
+    const after = now[key]!;
+    if (before === undefined) {
+      out.push(`${what} ${key} added`);
+      continue;
     }
+    if (before === after) continue;
+    const [oldPresence, oldSchema] = splitFingerprint(before, what);
+    const [newPresence, newSchema] = splitFingerprint(after, what);
+    if (oldPresence !== newPresence) out.push(`${what} ${key} now ${newPresence}`);
+    if (oldSchema !== newSchema) out.push(`${what} ${key} schema changed`);
   }
   for (const key of Object.keys(old).sort()) if (!(key in now)) out.push(`${what} ${key} removed`);
+}
+
+function splitFingerprint(value: string, what: string): [presence: string, schema: string] {
+  if (what !== "parameter") return ["", value];
+  const colon = value.indexOf(":");
+  return [value.slice(0, colon), value.slice(colon + 1)];
 }
 
 export function isEmptyReport(report: ChangeReport): boolean {

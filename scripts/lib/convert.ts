@@ -1,4 +1,3 @@
-import swagger2openapi from "swagger2openapi";
 import { SpecError } from "./spec-error.ts";
 import type { LoadedSpec, OpenApiDocument } from "./spec-document.ts";
 
@@ -9,6 +8,8 @@ import type { LoadedSpec, OpenApiDocument } from "./spec-document.ts";
 export async function toOpenApi3(spec: LoadedSpec): Promise<OpenApiDocument> {
   const copy = structuredClone(spec.original);
   if (spec.format !== "swagger-2.0") return copy as unknown as OpenApiDocument;
+  // Loaded on demand: only the legacy spec needs it.
+  const { default: swagger2openapi } = await import("swagger2openapi");
   try {
     const converted = (await swagger2openapi.convertObj(copy as never, { patch: true, warnOnly: true, resolve: false })) as unknown as {
       openapi: unknown;

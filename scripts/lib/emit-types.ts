@@ -1,4 +1,3 @@
-import openapiTS, { astToString } from "openapi-typescript";
 import { HTTP_METHODS, isClientFilled } from "./operation-table.ts";
 import type { OpenApiDocument } from "./spec-document.ts";
 
@@ -7,9 +6,11 @@ type Json = Record<string, unknown>;
 /**
  * The paths/operations/components types, from openapi-typescript. Before that, the headers the client fills
  * itself are made optional: ESI declares X-Compatibility-Date required (a one-value enum) on every operation,
- * and a call's types must not ask the app for it.
+ * and a call's types must not ask the app for it. openapi-typescript (which loads the TypeScript compiler, ~1.5 s)
+ * is imported here, on demand, so a run that finds nothing changed never pays for it.
  */
 export async function emitTypes(doc: OpenApiDocument, banner: string): Promise<string> {
+  const { default: openapiTS, astToString } = await import("openapi-typescript");
   const typed = relaxClientFilledParameters(structuredClone(doc));
   const ast = await openapiTS(typed as never, { silent: true });
   return `${banner}\n${astToString(ast)}`;

@@ -88,9 +88,13 @@ async function fetchLiveSpec(options: SourceOptions): Promise<SpecBytes> {
   return { raw: Buffer.from(await specResponse.arrayBuffer()), origin: url, kind: "live" };
 }
 
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause. */
 function describeFetchError(error: Error): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? error.name ?? error.message;
+  if (error.name === "TimeoutError") return "timed out";
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string" && cause.message) return cause.message;
+  return error.message;
 }
 
 /** Cache files are named "<date>-<hash12>.json"; the newest date wins, then the newest file. */

@@ -32,8 +32,14 @@ export interface EsiClientOptions {
   retry?: RetryOptions | false;
   /** Send the User-Agent as X-User-Agent (a browser's fetch drops User-Agent). Default: detected. */
   browser?: boolean;
+  /** ESI's cache rules (on by default): fresh answers from the store, revalidation with ETag; `false` turns it off. */
+  cache?: import("./middleware/cache.ts").CacheOptions | false;
+  /** Opt-in: check success bodies against the spec's schemas (development, tests). */
+  validate?: import("./validation/validate-plugin.ts").ValidateOptions;
   /** ESI's error limit and rate limits: wait instead of being refused (on by default); `false` turns it off. */
   limits?: LimitsOptions | false;
+  /** EVE SSO (createSso): requests that need a scope carry, and refresh, the character's access token. */
+  auth?: import("./auth/create-sso.ts").Sso;
 }
 
 export interface EsiClient extends Client<EsiPaths, `${string}/${string}`> {

@@ -7,3 +7,13 @@ export { allOperations, allScopes, compatibilityDate, operationById, operationFo
 export type { ClientView, EsiCore, EsiPlugin } from "./plugin.ts";
 export type { ResponseInfo } from "./response-info.ts";
 export type { RetryOptions } from "./transport.ts";
+export { createSso, Sso, type CodeExchange, type LoggedIn, type SsoOptions, type VerifiedToken } from "./auth/create-sso.ts";
+export { InvalidGrantError, MissingScopeError, NotLoggedInError, SsoError, StateMismatchError, TokenVerificationError } from "./auth/errors.ts";
+export type { AuthorizationRequest, AuthorizationStart } from "./auth/authorization-url.ts";
+export type { TokenResponse } from "./auth/token-requests.ts";
+export type { TokenInput, TokenEventName } from "./auth/token-manager.ts";
+export type { SsoMetadata } from "./auth/sso-metadata.ts";
+export { codeChallengeS256 } from "./auth/pkce.ts";
+export { MemoryTokenStore } from "./stores/memory-token-store.ts";
+export { FileTokenStore } from "./stores/file-token-store.ts";
+export type { TokenSet, TokenStore } from "./stores/types.ts";

@@ -1,0 +1,58 @@
+import ky, { HTTPError, TimeoutError, type KyInstance } from "ky";
+import { SsoError } from "./errors.ts";
+
+export interface SsoHttpOptions {
+  userAgent: string;
+  /** Per-attempt timeout, ms. Default 10 s. */
+  timeoutMs?: number;
+  /** Attempts after the first on 5xx and network errors. Default 2. */
+  retryLimit?: number;
+  /** Longest single backoff, ms. Default 2 s. */
+  backoffLimitMs?: number;
+  fetch?: (input: Request) => Promise<Response>;
+}
+
+/**
+ * ky for every call to EVE SSO: retries 5xx and network errors with backoff and jitter (token requests
+ * included, since a refresh that failed on a 5xx did not rotate anything we saw), a per-attempt timeout.
+ * 4xx are handed back as responses: the caller reads the OAuth error (invalid_grant is never retried).
+ */
+export function createSsoHttp(options: SsoHttpOptions): KyInstance {
+  return ky.create({
+    fetch: (options.fetch ?? ((input: Request) => globalThis.fetch(input))) as typeof fetch,
+    timeout: options.timeoutMs ?? 10_000,
+    headers: { "User-Agent": options.userAgent },
+    throwHttpErrors: (status) => status >= 500,
+    retry: {
+      limit: options.retryLimit ?? 2,
+      methods: ["get", "post"],
+      statusCodes: [500, 502, 503, 504],
+      afterStatusCodes: [],
+      backoffLimit: options.backoffLimitMs ?? 2_000,
+      jitter: true,
+      retryOnTimeout: true,
+    },
+  });
+}
+
+/** Turns ky's failures into an SsoError naming the endpoint, never the request body (it holds the secrets). */
+export function toSsoError(error: unknown, what: string, characterId?: number): SsoError {
+  if (error instanceof SsoError) return error;
+  if (error instanceof HTTPError) {
+    return new SsoError(`${what} failed: EVE SSO answered ${error.response.status} ${error.response.statusText}`.trim(), { status: error.response.status, characterId });
+  }
+  if (error instanceof TimeoutError) return new SsoError(`${what} failed: EVE SSO did not answer in time`, { characterId });
+  const reason = error instanceof Error ? error.name : "unknown failure";
+  return new SsoError(`${what} failed: EVE SSO could not be reached (${reason})`, { characterId });
+}
+
+/** Reads a JSON body, or explains what came instead (an HTML error page from a proxy, for example). */
+export async function readJson(response: Response, what: string, characterId?: number): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const type = response.headers.get("content-type") ?? "no content type";
+    throw new SsoError(`${what} failed: EVE SSO answered ${response.status} with a body that is not JSON (${type})`, { status: response.status, characterId });
+  }
+}

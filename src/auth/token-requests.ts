@@ -1,0 +1,97 @@
+import type { KyInstance } from "ky";
+import { InvalidGrantError, SsoError } from "./errors.ts";
+import { readJson, toSsoError } from "./sso-http.ts";
+
+/** What EVE SSO's token endpoint answers (and what refresh() returns). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  /** Seconds. */
+  expires_in: number;
+  /** EVE SSO rotates it: always keep the newest. */
+  refresh_token: string | undefined;
+}
+
+export interface ClientCredentials {
+  clientId: string;
+  /** Absent for PKCE-only clients (apps that cannot keep a secret). */
+  clientSecret: string | undefined;
+}
+
+export type TokenGrant =
+  | { grant_type: "refresh_token"; refresh_token: string }
+  | { grant_type: "authorization_code"; code: string; code_verifier?: string };
+
+/**
+ * POSTs a form-encoded token request. With a secret: HTTP Basic. Without one: client_id in the body (PKCE).
+ * invalid_grant becomes InvalidGrantError; ky never retries it (only 5xx and network errors).
+ */
+export async function requestToken(http: KyInstance, endpoint: string, client: ClientCredentials, grant: TokenGrant, characterId?: number): Promise<TokenResponse> {
+  const what = grant.grant_type === "refresh_token" ? "Refreshing the token" : "Exchanging the authorization code";
+  const body = new URLSearchParams(grant as Record<string, string>);
+  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" };
+  if (client.clientSecret !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`, "utf8").toString("base64")}`;
+  } else {
+    body.set("client_id", client.clientId);
+  }
+  let response: Response;
+  try {
+    response = await http.post(endpoint, { body, headers });
+  } catch (error) {
+    throw toSsoError(error, what, characterId);
+  }
+  const json = (await readJson(response, what, characterId)) as Record<string, unknown> | null;
+  if (!response.ok) throw oauthError(json, response.status, what, characterId, [client.clientSecret, ...Object.values(grant)]);
+  if (typeof json?.access_token !== "string" || json.access_token === "") {
+    throw new SsoError(`${what} failed: EVE SSO's answer has no access_token`, { status: response.status, characterId });
+  }
+  const expiresIn = Number(json.expires_in);
+  if (!Number.isFinite(expiresIn)) throw new SsoError(`${what} failed: EVE SSO's answer has no expires_in`, { status: response.status, characterId });
+  const refresh = typeof json.refresh_token === "string" && json.refresh_token !== "" ? json.refresh_token : undefined;
+  return { access_token: json.access_token, token_type: "Bearer", expires_in: expiresIn, refresh_token: refresh };
+}
+
+/** Revokes a token (RFC 7009). Revoking an unknown token is not an error there, so only failures to answer are. */
+export async function revokeToken(
+  http: KyInstance,
+  endpoint: string,
+  client: ClientCredentials,
+  token: { value: string; hint: "refresh_token" | "access_token" },
+  characterId?: number,
+): Promise<void> {
+  const what = "Revoking the token";
+  const body = new URLSearchParams({ token: token.value, token_type_hint: token.hint });
+  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
+  if (client.clientSecret !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`, "utf8").toString("base64")}`;
+  } else {
+    body.set("client_id", client.clientId);
+  }
+  let response: Response;
+  try {
+    response = await http.post(endpoint, { body, headers });
+  } catch (error) {
+    throw toSsoError(error, what, characterId);
+  }
+  if (!response.ok) {
+    const json = (await readJson(response, what, characterId).catch(() => null)) as Record<string, unknown> | null;
+    throw oauthError(json, response.status, what, characterId, [client.clientSecret, token.value]);
+  }
+  await response.body?.cancel();
+}
+
+/**
+ * Only the OAuth error code and a short, single-line description make it into the message, and neither if it
+ * echoes a secret the request carried.
+ */
+function oauthError(json: Record<string, unknown> | null, status: number, what: string, characterId: number | undefined, secrets: Array<string | undefined>): SsoError {
+  const echoes = (text: string) => secrets.some((secret) => secret !== undefined && secret.length >= 4 && text.includes(secret));
+  const rawCode = typeof json?.error === "string" ? json.error.slice(0, 64) : undefined;
+  const code = rawCode !== undefined && !echoes(rawCode) ? rawCode : undefined;
+  const rawDescription = typeof json?.error_description === "string" ? json.error_description.replace(/\s+/g, " ").slice(0, 200) : undefined;
+  const description = rawDescription !== undefined && !echoes(rawDescription) ? rawDescription : undefined;
+  if (code === "invalid_grant") return new InvalidGrantError({ status, characterId, description });
+  const detail = [code, description].filter(Boolean).join(": ") || "no error code";
+  return new SsoError(`${what} failed: EVE SSO answered ${status} (${detail})`, { status, code, characterId });
+}

@@ -34,7 +34,10 @@ describe("Redis unreachable (needs no Redis)", () => {
 
   it("never shows a password from the URL in the error", async () => {
     const withPassword = url.replace("redis://", "redis://app:hunter2@");
-    const error = await connectRedisStores({ url: withPassword, connectTimeoutMs: 500 }).catch((e: unknown) => e as Error);
+    const error = (await connectRedisStores({ url: withPassword, connectTimeoutMs: 500 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(RedisStoreError);
     expect(error.message).toContain("redis://app:***@127.0.0.1");
     expect(error.message).not.toContain("hunter2");

@@ -25,6 +25,8 @@ export interface SsoOptions {
   expiryMarginSeconds?: number;
   /** Clock skew allowed when verifying exp, seconds. Default 10. */
   clockSkewSeconds?: number;
+  /** JWKS caching: keys are kept `cacheMs` (default 10 min); an unknown kid refetches at most once per `cooldownMs` (default 5 s). */
+  jwks?: { cacheMs?: number; cooldownMs?: number };
   /** Per-attempt timeout of SSO calls, ms. Default 10 s. */
   timeoutMs?: number;
   /** Retries of SSO calls on 5xx and network errors. Default 2. */
@@ -85,6 +87,8 @@ export class Sso {
       jwksUri: async () => (await this.#metadata()).jwks_uri,
       userAgent: options.userAgent,
       clockSkewSeconds: options.clockSkewSeconds,
+      jwksCacheMs: options.jwks?.cacheMs,
+      jwksCooldownMs: options.jwks?.cooldownMs,
     });
     this.tokens = new TokenManager({
       store: options.store,

@@ -49,6 +49,8 @@ export interface TokenVerifierOptions {
   clockSkewSeconds?: number;
   /** How long keys are kept before they are fetched again, ms. Default 10 minutes. */
   jwksCacheMs?: number;
+  /** After a fetch, a token with an unknown kid waits this long before it can cause another (flood guard), ms. Default 5 s. */
+  jwksCooldownMs?: number;
   now?: () => number;
 }
 
@@ -62,7 +64,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (accessToken
     (keys ??= options.jwksUri().then((uri) =>
       createRemoteJWKSet(new URL(uri), {
         cacheMaxAge: options.jwksCacheMs ?? 10 * 60_000,
-        cooldownDuration: 30_000,
+        cooldownDuration: options.jwksCooldownMs ?? 5_000,
         timeoutDuration: 10_000,
         headers: { "User-Agent": options.userAgent },
       }),

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createEsiClient, InvalidGrantError, MissingScopeError, NotLoggedInError, type Sso } from "../../src/index.ts";
+import { startFakeSso, type FakeSso } from "../../src/testing/fake-sso/index.ts";
+import { startEsiStandIn } from "./esi-stand-in.ts";
+import { ORDERS, ssoFor, USER_AGENT, WALLET } from "./setup.ts";
+
+const PILOT = 2112625428;
+const ALT = 95465499;
+
+let fake: FakeSso;
+let esiServer: Awaited<ReturnType<typeof startEsiStandIn>>;
+beforeAll(async () => {
+  fake = await startFakeSso({ character: { characterId: PILOT, name: "CCP Zoetrope" } });
+  esiServer = await startEsiStandIn(fake);
+});
+afterAll(async () => {
+  await esiServer.close();
+  await fake.close();
+});
+beforeEach(() => {
+  esiServer.requests.length = 0;
+  esiServer.reject401(0);
+});
+
+const esiFor = (sso: Sso, extra: Partial<Parameters<typeof createEsiClient>[0]> = {}) =>
+  createEsiClient({ userAgent: USER_AGENT, baseUrl: esiServer.url, auth: sso, retry: false, cache: false, ...extra });
+
+/** An Sso holding only a saved refresh token: "expired, refreshable". */
+async function seeded(characterId = PILOT, scopes = [WALLET, ORDERS]) {
+  const sso = ssoFor(fake);
+  const saved = await fake.issueTokens({ characterId, scopes });
+  await sso.updateToken({ access_token: "", expires_in: -1, refresh_token: saved.refresh_token });
+  return sso;
+}
+
+describe("the auth plugin", () => {
+  it("refreshes by itself on the first request that needs a scope, and signs it", async () => {
+    const sso = await seeded();
+    const esi = esiFor(sso);
+    const before = fake.counters.refreshGrants;
+    const { data, error } = await esi.GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } });
+    expect(error).toBeUndefined();
+    expect(data).toBe(1234.5 + PILOT);
+    expect(fake.counters.refreshGrants).toBe(before + 1);
+    // A second request uses the same token.
+    await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
+    expect(fake.counters.refreshGrants).toBe(before + 1);
+    const [first, second] = esiServer.authorized();
+    expect(first?.headers.authorization).toMatch(/^Bearer ey/);
+    expect(second?.headers.authorization).toBe(first?.headers.authorization);
+  });
+
+  it("never sends Authorization on a public operation", async () => {
+    const sso = await seeded();
+    const esi = esiFor(sso);
+    await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
+    const { data } = await esi.GET("/universe/types/{type_id}", { params: { path: { type_id: 587 } } });
+    expect(data).toMatchObject({ name: "Rifter" });
+    expect(esiServer.requests.at(-1)?.url).toBe("/universe/types/587");
+    expect(esiServer.requests.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it("1,000 concurrent requests on an expired token share exactly one token request", async () => {
+    const sso = await seeded();
+    const esi = esiFor(sso, { limits: false });
+    const before = fake.counters.token;
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, () => esi.GET("/characters/{character_id}/orders", { params: { path: { character_id: PILOT } } })),
+    );
+    const tokenRequests = fake.counters.token - before;
+    console.log(`[figure] token requests for 1,000 concurrent calls on an expired token: ${tokenRequests}`);
+    expect(tokenRequests).toBe(1);
+    expect(results.every((r) => r.response.status === 200)).toBe(true);
+    expect(new Set(esiServer.authorized().map((r) => r.headers.authorization)).size).toBe(1);
+  });
+
+  it("answers a 401 on a token that looked valid with one refresh and one retry", async () => {
+    const sso = await seeded();
+    const esi = esiFor(sso);
+    await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
+    const refreshes = fake.counters.refreshGrants;
+    esiServer.requests.length = 0;
+    esiServer.reject401(1);
+    const { data, response } = await esi.GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } });
+    expect(response.status).toBe(200);
+    expect(data).toBe(1234.5 + PILOT);
+    expect(fake.counters.refreshGrants).toBe(refreshes + 1);
+    expect(esiServer.requests).toHaveLength(2);
+    expect(esiServer.requests[1]?.headers.authorization).not.toBe(esiServer.requests[0]?.headers.authorization);
+    expect(esi.info(response)?.retries).toBe(1);
+  });
+
+  it("does not loop on a second 401: the retry's answer is returned", async () => {
+    const sso = await seeded();
+    const esi = esiFor(sso);
+    await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
+    const refreshes = fake.counters.refreshGrants;
+    esiServer.requests.length = 0;
+    esiServer.reject401(2);
+    const { response } = await esi.GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } });
+    expect(response.status).toBe(401);
+    expect(fake.counters.refreshGrants).toBe(refreshes + 1);
+    expect(esiServer.requests).toHaveLength(2);
+  });
+
+  it("invalid_grant: every waiting request fails with the same InvalidGrantError after one token request", async () => {
+    const sso = await seeded();
+    fake.revoke(fake.issuedRefreshTokens.at(-1)!);
+    const esi = esiFor(sso);
+    const failed: unknown[] = [];
+    esi.events.on("token-refresh-failed", (payload) => failed.push(payload));
+    const before = fake.counters.token;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => esi.GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } })),
+    );
+    expect(fake.counters.token - before).toBe(1);
+    const errors = outcomes.map((o) => (o.status === "rejected" ? o.reason : undefined));
+    expect(errors[0]).toBeInstanceOf(InvalidGrantError);
+    expect((errors[0] as Error).message).toMatch(/log .* in again/i);
+    expect(new Set(errors).size).toBe(1); // the same error object for all
+    expect(failed).toEqual([{ characterId: undefined, error: (errors[0] as Error).message }]);
+    // Later calls fail at once, without asking SSO again, until the character logs in again.
+    await expect(esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT })).rejects.toBeInstanceOf(InvalidGrantError);
+    expect(fake.counters.token - before).toBe(1);
+    expect(esiServer.requests).toHaveLength(0);
+  });
+
+  it("a token without the operation's scope fails with MissingScopeError naming it, before any request", async () => {
+    const sso = await seeded(PILOT, [WALLET]);
+    const esi = esiFor(sso);
+    await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
+    esiServer.requests.length = 0;
+    const error = await esi.call("GetCharactersCharacterIdOrders", { character_id: PILOT }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingScopeError);
+    expect((error as Error).message).toContain(ORDERS);
+    expect(esiServer.requests).toHaveLength(0);
+  });
+
+  it("serves many characters from one Sso: esi.as(id), or the character_id of the path", async () => {
+    const sso = ssoFor(fake);
+    const refreshed: Array<number | undefined> = [];
+    sso.on("token-refreshed", (p) => refreshed.push(p.characterId));
+    for (const id of [PILOT, ALT]) {
+      const saved = await fake.issueTokens({ characterId: id, scopes: [WALLET] });
+      await sso.updateToken({ access_token: "", expires_in: -1, refresh_token: saved.refresh_token }, id);
+    }
+    const esi = esiFor(sso);
+    expect(await esi.as(ALT).call("GetCharactersCharacterIdWallet", { character_id: ALT })).toBe(1234.5 + ALT);
+    expect(await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT })).toBe(1234.5 + PILOT);
+    expect(refreshed.sort()).toEqual([ALT, PILOT].sort());
+    // Two token sets and nothing saying which: a clear error, nothing sent.
+    esiServer.requests.length = 0;
+    const error = await esi.GET("/characters/{character_id}/wallet", { params: { path: { character_id: 1 } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotLoggedInError);
+    expect((error as Error).message).toMatch(/esi\.as\(characterId\)/);
+    await expect(esi.as(123).call("GetCharactersCharacterIdWallet", { character_id: 123 })).rejects.toThrow(/No tokens for character 123/);
+    expect(esiServer.requests).toHaveLength(0);
+  });
+
+  it("reports refreshes on the client's events as well, without tokens", async () => {
+    const sso = await seeded();
+    const esi = esiFor(sso);
+    const seen: unknown[] = [];
+    esi.events.on("token-refreshed", (p) => seen.push(p));
+    await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
+    expect(seen).toEqual([{ characterId: PILOT, scopes: [WALLET, ORDERS], expiresAt: expect.any(Number) }]);
+  });
+});

@@ -75,7 +75,9 @@ export class RateLimitBuckets {
     const { bucket, group } = ticket.target;
     try {
       if (snapshot?.rateLimitBudget && (snapshot.rateLimitGroup ?? group) === group) this.#reported.set(group, snapshot.rateLimitBudget);
-      const cost = status === undefined ? 0 : (snapshot?.rateLimitUsed ?? tokenCost(status));
+      // The cost comes from the status (ESI's published costs); X-Ratelimit-Remaining then corrects the count.
+      // X-Ratelimit-Used is not trusted as the cost: servers disagree on whether it counts this request or the window.
+      const cost = status === undefined ? 0 : tokenCost(status);
       await this.#store.settle(bucket, ticket.ticket, cost);
       const budget = this.#budget(group, operation);
       if (budget && snapshot?.rateLimitRemaining !== undefined) {

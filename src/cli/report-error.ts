@@ -1,0 +1,28 @@
+import { TimeoutError } from "ky";
+import { EsiError, EsiUsageError } from "../errors.ts";
+import { EsiThrottledError } from "../limits/throttled-error.ts";
+import { MissingScopeError, NotLoggedInError, SsoError, StateMismatchError, TokenVerificationError } from "../auth/errors.ts";
+import { CliError, ExitCode, type ExitCodeValue } from "./exit-codes.ts";
+
+/**
+ * The exit code and one-line message for a failure. The messages come from esikit's errors, which never carry
+ * a token or a secret; anything unexpected is shown with its stack for a bug report.
+ */
+export function describeFailure(error: unknown): { exitCode: ExitCodeValue; message: string } {
+  if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message };
+  if (error instanceof EsiUsageError) return { exitCode: ExitCode.usage, message: error.message };
+  if (error instanceof EsiError || error instanceof EsiThrottledError) return { exitCode: ExitCode.esiError, message: error.message };
+  if (error instanceof SsoError) {
+    // No status: SSO did not answer at all.
+    return { exitCode: error.status === undefined ? ExitCode.unreachable : ExitCode.auth, message: error.message };
+  }
+  if (error instanceof NotLoggedInError || error instanceof MissingScopeError || error instanceof StateMismatchError || error instanceof TokenVerificationError) {
+    return { exitCode: ExitCode.auth, message: error.message };
+  }
+  if (error instanceof TimeoutError) return { exitCode: ExitCode.unreachable, message: `${error.request.method} ${new URL(error.request.url).origin} did not answer in time` };
+  if (error instanceof TypeError && error.message === "fetch failed") {
+    const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {};
+    return { exitCode: ExitCode.unreachable, message: `could not reach the server (${cause.code ?? cause.message ?? "network error"})` };
+  }
+  return { exitCode: ExitCode.failure, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}

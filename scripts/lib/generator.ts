@@ -10,6 +10,7 @@ import { emitTypes } from "./emit-types.ts";
 import { applyErrata, loadErrata, type ErrataResult } from "./errata.ts";
 import { fingerprintOperations, type OperationFingerprint } from "./fingerprints.ts";
 import { buildOperationTable } from "./operation-table.ts";
+import { SpecError } from "./spec-error.ts";
 import { hashBytes, parseSpec, specDateOf, type LoadedSpec, type OpenApiDocument, type SpecFormat } from "./spec-document.ts";
 import { cacheFileName, findSpec, type SourceOptions, type SpecBytes } from "./spec-source.ts";
 
@@ -92,7 +93,7 @@ async function buildOutputs(
   const types = await emitTypes(doc, banner);
   const table = emitTable(
     rows,
-    { compatibilityDate: specDate, specHash: spec.hash, basePath: basePathOf(spec), scopes: allScopes(doc) },
+    { compatibilityDate: specDate, specHash: spec.hash, basePath: basePathOf(spec, doc), scopes: allScopes(doc) },
     banner,
   );
   const meta: GenerationMeta = {
@@ -115,9 +116,21 @@ async function buildOutputs(
   };
 }
 
-function basePathOf(spec: LoadedSpec): string {
-  const basePath = spec.original.basePath;
-  return spec.format === "swagger-2.0" && typeof basePath === "string" && basePath !== "/" ? basePath.replace(/\/$/, "") : "";
+/** Swagger 2.0 says it in basePath ("/latest"); OpenAPI 3 in the path of its first server URL ("" for ESI). */
+function basePathOf(spec: LoadedSpec, doc: OpenApiDocument): string {
+  if (spec.format === "swagger-2.0") {
+    const basePath = spec.original.basePath;
+    return typeof basePath === "string" ? basePath.replace(/\/+$/, "") : "";
+  }
+  const first = doc.servers?.[0] as { url?: string; variables?: Record<string, { default?: string }> } | undefined;
+  if (!first?.url) return "";
+  // Server variables ("https://{host}/v1") take their defaults, as OpenAPI says.
+  const server = first.url.replace(/\{([^}]+)\}/g, (whole, name: string) => first.variables?.[name]?.default ?? whole);
+  try {
+    return new URL(server, "https://server.invalid").pathname.replace(/\/+$/, "");
+  } catch {
+    throw new SpecError(`${spec.origin}: servers[0].url ${JSON.stringify(server)} is not a URL`);
+  }
 }
 
 function allScopes(doc: OpenApiDocument): string[] {

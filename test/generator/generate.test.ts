@@ -126,6 +126,15 @@ describe("a generation from a Swagger 2.0 spec", () => {
   });
 });
 
+describe("a generation from an OpenAPI 3.0 spec", () => {
+  it("takes the base path from the first server URL", async () => {
+    const dirs = await tempDirs();
+    const result = await run(dirs, fixture("openapi-3.0.json"));
+    expect(result.meta).toMatchObject({ format: "openapi-3.0", specDate: "2025-12-01", operationCount: 6 });
+    expect(await readFile(join(dirs.outDir, "operations.ts"), "utf8")).toContain('export const basePath = "/api" as const;');
+  });
+});
+
 describe("the change report", () => {
   it("names added and removed operations and what changed in the others", async () => {
     const dirs = await tempDirs();

@@ -18,6 +18,7 @@ const cases: Array<[file: string, message: RegExp]> = [
   ["malformed/no-paths.json", /no-paths\.json: "paths" is missing or not an object/],
   ["malformed/missing-operation-id.json", /GET \/alliances has no operationId/],
   ["malformed/duplicate-operation-id.json", /operationId GetStatus is used twice: GET \/status and GET \/status\/again/],
+  ["malformed/bad-server-url.json", /bad-server-url\.json: servers\[0\]\.url "https:\/\/esi\.example\.invalid:99999\/v1" is not a URL/],
   ["malformed/bad-rate-limit.json", /GET \/characters\/\{character_id\}\/wallet: x-rate-limit must have group, max-tokens and window-size like "15m"; got .*fifteen minutes/],
 ];
 

@@ -24,3 +24,27 @@ export { parseCacheControl, parseEtag, parseExpires, parseLastModified, parseWar
 export { EsiNetworkError } from "./transport/network-error.ts";
 export { ResponseValidationError } from "./validation/response-validation-error.ts";
 export type { ValidateOptions } from "./validation/validate-plugin.ts";
+export { limitsPlugin, type LimitsOptions } from "./middleware/limits.ts";
+export { EsiThrottledError } from "./limits/throttled-error.ts";
+export { MemoryBudgetStore } from "./stores/memory-budget-store.ts";
+export type { BudgetStore, ErrorWindow, TakeResult } from "./stores/budget-store.ts";
+export {
+  HeaderParseError,
+  parseErrorLimitRemain,
+  parseErrorLimitReset,
+  parseRateLimitGroup,
+  parseRateLimitLimit,
+  parseRateLimitRemaining,
+  parseRateLimitUsed,
+  parseRetryAfter,
+  readLimitSnapshot,
+  type LimitSnapshot,
+  type RateLimitBudget,
+} from "./headers/limit-headers.ts";
+export { parseXPages } from "./headers/pages-header.ts";
+export { fetchAllPages, iteratePages, type Page, type PagesOptions } from "./paging/pages.ts";
+export { fetchAllRecords, fetchChanges, iterateCursor, type Cursor, type CursorPage, type CursorResult, type CursorWalkOptions } from "./paging/cursor.ts";
+export { fetchAllFromId, iterateFromId, type FromIdOptions } from "./paging/from-id.ts";
+export { EsiPageError } from "./paging/page-error.ts";
+export type { CursorOperationId, CursorRecordOf, FromIdOperationId, ItemOf, PagedOperationId } from "./paging/types.ts";
+export { bulk, type BulkOptions, type BulkResult } from "./bulk.ts";

@@ -1,6 +1,39 @@
-import type { ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { FakeSso } from "../../src/testing/fake-sso/index.ts";
-import { json, startRecordingServer, type RecordedRequest } from "../support/recording-server.ts";
+
+interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+/** Records every request; a deep accept backlog so a thousand connections at once are not reset. */
+async function startRecordingServer(handler: (req: RecordedRequest, res: ServerResponse) => void) {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers };
+      requests.push(recorded);
+      handler(recorded, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 /**
  * A few ESI routes on 127.0.0.1 that check Bearer tokens against the fake SSO (401 for an unknown, expired or

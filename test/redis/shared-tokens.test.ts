@@ -20,6 +20,7 @@ const fingerprint = (secret: string | undefined) => (secret ? createHash("sha256
 
 describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers, 1 Redis, the fake SSO: one refresh for all (${REDIS_URL})${why ? ` — ${why}` : ""}`, () => {
   const prefix = uniquePrefix();
+  const killPrefix = uniquePrefix();
   let redis: Redis;
   let sso: FakeSso;
   let esi: FakeEsi;
@@ -28,6 +29,18 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers, 1 Redis, the fak
   const runAll = async (count: number): Promise<WorkerMessage[]> => {
     for (const w of workers) w.send({ type: "run", ...ORDERS, count, concurrency: count });
     return Promise.all(workers.map((w) => w.next("ran")));
+  };
+  /** As the app's login server would: the character's tokens in the shared store, the access token expired. */
+  const seedExpiredTokens = async (keyPrefix: string) => {
+    const seeded = await sso.issueTokens({ characterId: CHARACTER, scopes: [ORDERS_SCOPE], expiresIn: -60 });
+    const login = createSso({
+      clientId: DEFAULT_FAKE_CLIENT.clientId,
+      callbackUrl: "http://127.0.0.1/callback",
+      userAgent: "esikit-tests/1.0",
+      ssoBaseUrl: sso.url,
+      store: new RedisTokenStore(redis, { prefix: keyPrefix }),
+    });
+    await login.tokens.update({ access_token: seeded.access_token, expires_in: -60, refresh_token: seeded.refresh_token }, CHARACTER);
   };
   const tokensHeld = async () => {
     for (const w of workers) w.send({ type: "tokens" });
@@ -53,16 +66,7 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers, 1 Redis, the fak
         },
       },
     });
-    // As the app's login server would: the character's tokens, in the shared store, the access token expired.
-    const seeded = await sso.issueTokens({ characterId: CHARACTER, scopes: [ORDERS_SCOPE], expiresIn: -60 });
-    const login = createSso({
-      clientId: DEFAULT_FAKE_CLIENT.clientId,
-      callbackUrl: "http://127.0.0.1/callback",
-      userAgent: "esikit-tests/1.0",
-      ssoBaseUrl: sso.url,
-      store: new RedisTokenStore(redis, { prefix }),
-    });
-    await login.tokens.update({ access_token: seeded.access_token, expires_in: -60, refresh_token: seeded.refresh_token }, CHARACTER);
+    await seedExpiredTokens(prefix);
 
     const input: EsiWorkerInput = { redisUrl: REDIS_URL, prefix, esiUrl: esi.url, ssoUrl: sso.url, characterId: CHARACTER, cache: false };
     workers = spawnWorkers("esi-worker.ts", 4, () => input);
@@ -75,6 +79,7 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers, 1 Redis, the fak
     await Promise.all([sso?.close(), esi?.close()]);
     if (redis) {
       await deleteKeys(redis, prefix);
+      await deleteKeys(redis, killPrefix);
       redis.disconnect();
     }
   });
@@ -105,5 +110,33 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers, 1 Redis, the fak
     const held = await tokensHeld();
     expect(held.map((t) => t.refreshToken)).toEqual([newest, newest, newest, newest]);
     expect(new Set(held.map((t) => t.accessToken)).size).toBe(1);
+  });
+
+  // Last: it kills a worker.
+  it("the worker holding the refresh lock is killed (SIGKILL): another completes the refresh within the lock's TTL", { timeout: 60_000 }, async () => {
+    const lockTtlMs = 2000;
+    const [holder, waiter] = workers as [WorkerProcess, WorkerProcess];
+    await seedExpiredTokens(killPrefix);
+    for (const w of [holder, waiter]) w.send({ type: "configure", input: { prefix: killPrefix, lockTtlMs } });
+    await Promise.all([holder.next("configured"), waiter.next("configured")]);
+    sso.fail({ endpoint: "token", mode: "slow", delayMs: 60_000 }); // the holder's refresh hangs at SSO
+    const tokenRequests = sso.counters.token;
+    const issued = sso.issuedRefreshTokens.length;
+
+    holder.send({ type: "run", ...ORDERS, count: 1, concurrency: 1 });
+    while (sso.counters.token === tokenRequests) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await redis.exists(`${killPrefix}tokens-lock:${CHARACTER}`)).toBe(1); // held while its refresh is in flight
+    waiter.send({ type: "run", ...ORDERS, count: 1, concurrency: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the waiter is now waiting for the lock
+    holder.child.kill("SIGKILL");
+    const killedAt = Date.now();
+    const ran = await waiter.next("ran");
+    const recoveredMs = Date.now() - killedAt;
+    console.info(`[redis tokens] refresh-lock holder SIGKILLed: another worker refreshed and finished its call ${recoveredMs} ms later (lock TTL ${lockTtlMs} ms)`);
+
+    expect(ran.failures).toEqual({});
+    expect(ran.ok).toBe(1);
+    expect(sso.issuedRefreshTokens.length - issued).toBe(1); // the waiter's refresh; the killed one never completed
+    expect(recoveredMs).toBeLessThan(lockTtlMs + 1000); // the lock's TTL, plus one refresh and one call
   });
 });

@@ -26,13 +26,15 @@ export interface EsiWorkerInput {
   cache?: boolean;
   errorLimitThreshold?: number;
   retry?: false | { limit: number; backoffLimitMs: number };
+  /** TTL of the Redis refresh lock, ms. */
+  lockTtlMs?: number;
 }
 
 const fingerprint = (secret: string | undefined) => (secret ? createHash("sha256").update(secret).digest("hex").slice(0, 16) : undefined);
 
 /** The worker's client; a "configure" command replaces it (same process, new options). */
 async function setUp(input: EsiWorkerInput) {
-  const stores = await connectRedisStores({ url: input.redisUrl, prefix: input.prefix });
+  const stores = await connectRedisStores({ url: input.redisUrl, prefix: input.prefix, lock: input.lockTtlMs ? { ttlMs: input.lockTtlMs } : undefined });
   const sso = input.ssoUrl
     ? createSso({
         clientId: DEFAULT_FAKE_CLIENT.clientId,

@@ -17,7 +17,7 @@ export const WORKSPACE_SPEC = fileURLToPath(new URL("../../shared/esi-spec/opena
 
 const USAGE = `Usage: npm run generate -- [options]
   --spec FILE    generate from this spec file (also ESIKIT_SPEC); OpenAPI 3.1, 3.0 or Swagger 2.0
-  --offline      do not ask live ESI
+  --offline      do not ask live ESI (also ESIKIT_OFFLINE=1)
   --check        exit 3 when generated/ is stale against the spec it would use; write nothing
   --force        regenerate even when nothing changed
   --out DIR      where to write (default generated/)
@@ -92,7 +92,8 @@ function summarise(result: GenerateResult): string {
       ];
       if (result.meta.errata.applied.length) lines.push(`  errata applied: ${result.meta.errata.applied.join(", ")}`);
       for (const s of result.meta.errata.skipped) lines.push(`  erratum ${s.id} skipped: ${s.reason}`);
-      if (result.report && result.previous) {
+      // A forced run on the same spec has nothing to compare.
+      if (result.report && result.previous && result.previous.specHash !== result.meta.specHash) {
         lines.push(`Changes since spec ${result.previous.specDate}:`, formatChangeReport(result.report));
       }
       return lines.join("\n");

@@ -11,7 +11,7 @@ const why = availability.why || (HAVE_REAL_SPECS ? "" : `skipped: ${NO_SPECS_REA
 const ALLIANCE = { name: "Test Alliance", ticker: "TEST", creator_id: 90000001, creator_corporation_id: 98000001, date_founded: "2020-01-01T00:00:00Z" };
 const CALL = { operationId: "GetAlliancesAllianceId", params: { alliance_id: 99000001 } };
 
-describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers share one error-limit budget in Redis (${REDIS_URL})${why ? ` — ${why}` : ""}`, () => {
+describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers share ESI's error-limit and rate-limit budgets in Redis (${REDIS_URL})${why ? ` — ${why}` : ""}`, () => {
   const prefixes: string[] = [];
   let redis: Redis;
   let fake: FakeEsi;
@@ -89,5 +89,16 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers share one error-l
     expect(fake.stats.errorLimited).toBe(0);
     expect(errorsAtEsi()).toBeGreaterThan(100); // more than one window's worth: the budget had to hold requests back
     for (const r of ran) expect((r.ok as number) + ((r.failures as Record<string, number>)["502"] ?? 0)).toBe(40);
+  });
+
+  it("4 workers, one rate-limit bucket: together they stay inside it, ESI never answers 429", { timeout: 60_000 }, async () => {
+    // The incursion group's bucket shortened to 20 tokens per 1 s: 32 calls at 2 tokens each need about 3 windows.
+    fake.set({ rateLimit: { maxTokens: 20, windowSeconds: 1 } });
+    await configure({});
+    for (const w of workers) w.send({ type: "run", operationId: "GetIncursions", params: {}, count: 8, concurrency: 4 });
+    const ran = await Promise.all(workers.map((w) => w.next("ran")));
+    console.info(`[redis rate limit] 4 workers × 8 calls, 20 tokens/s: ${fake.stats.rateLimited} 429s, ${ran.map((r) => `${r.ms} ms`).join(", ")}`);
+    expect(fake.stats.rateLimited).toBe(0);
+    expect(ran.map((r) => r.ok)).toEqual([8, 8, 8, 8]);
   });
 });

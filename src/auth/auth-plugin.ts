@@ -39,11 +39,17 @@ export function authPlugin(sso: Sso): EsiPlugin {
           await sso.tokens.load();
           const pathCharacter = (params as { path?: Record<string, unknown> } | undefined)?.path?.character_id;
           const key = sso.tokens.resolve(view.characterId, typeof pathCharacter === "number" ? pathCharacter : undefined);
+          const missingFrom = (scopes: readonly string[]) => operation.scopes.filter((scope) => !scopes.includes(scope));
+          // A refresh keeps the grant's scopes: a token known to lack one fails before even the refresh.
+          const held = sso.tokens.peek(key);
+          if (held?.accessToken && missingFrom(held.scopes).length) {
+            throw new MissingScopeError({ scopes: missingFrom(held.scopes), operationId: operation.operationId, characterId: held.characterId });
+          }
           const tokens = await sso.tokens.fresh(key);
           if (view.characterId !== undefined && tokens.characterId !== view.characterId) {
             throw new NotLoggedInError(`No tokens for character ${view.characterId}: the token set held is for character ${String(tokens.characterId)}.`, view.characterId);
           }
-          const missing = operation.scopes.filter((scope) => !tokens.scopes.includes(scope));
+          const missing = missingFrom(tokens.scopes);
           if (missing.length) throw new MissingScopeError({ scopes: missing, operationId: operation.operationId, characterId: tokens.characterId });
           request.headers.set("Authorization", `Bearer ${tokens.accessToken}`);
           sent.set(id, { copy: request.clone(), key, accessToken: tokens.accessToken });

@@ -148,9 +148,15 @@ describe("the auth plugin", () => {
     const esi = esiFor(sso);
     await esi.call("GetCharactersCharacterIdWallet", { character_id: PILOT });
     esiServer.requests.length = 0;
+    const tokenRequests = fake.counters.token;
     const error = await esi.call("GetCharactersCharacterIdOrders", { character_id: PILOT }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingScopeError);
     expect((error as Error).message).toContain(ORDERS);
+    expect(esiServer.requests).toHaveLength(0);
+    // Even with the access token expired, a token known to lack the scope is not refreshed first.
+    await sso.updateToken({ access_token: sso.tokens.peek("default")!.accessToken, expires_in: -1 });
+    await expect(esi.call("GetCharactersCharacterIdOrders", { character_id: PILOT })).rejects.toBeInstanceOf(MissingScopeError);
+    expect(fake.counters.token).toBe(tokenRequests);
     expect(esiServer.requests).toHaveLength(0);
   });
 

@@ -1,8 +1,9 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../scripts/generate.ts";
+import { formatChangeReport } from "../../scripts/lib/change-report.ts";
 import { generate, hashSources, OUTPUT_FILES, type GenerateResult } from "../../scripts/lib/generator.ts";
 import { hashBytes } from "../../scripts/lib/spec-document.ts";
 import { fixture, snapshot, tempDir, tempDirs, typeErrors } from "./helpers.ts";
@@ -170,6 +171,28 @@ describe("the change report", () => {
         },
       ],
     });
+    expect(formatChangeReport(result.report!)).toBe(
+      [
+        "Operations: 1 added, 1 removed, 2 changed.",
+        "  + GetAlliances",
+        "  - GetStatus",
+        "  ~ GetCharactersCharacterIdWallet: scope added esi-wallet.read_corporation_wallets.v1; scope removed esi-wallet.read_character_wallet.v1",
+        "  ~ GetMarketsRegionIdOrders: parameter query:order_type schema changed; parameter query:page now required",
+      ].join("\n"),
+    );
+
+    // What `npm run generate` prints: the report after an upgrade, none on a forced run of the same spec.
+    const printed: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((line: string) => void printed.push(line));
+    try {
+      const args = ["--offline", "--out", dirs.outDir, "--cache", dirs.cacheDir, "--force"];
+      expect(await main(["--spec", fixture("openapi-3.1.json"), ...args])).toBe(0);
+      expect(await main(["--spec", fixture("openapi-3.1.json"), ...args])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    expect(printed[0]).toMatch(/^Generated from spec 2026-01-01 \(openapi-3\.1, sha256 [0-9a-f]{12}\): 6 operations in \d+ ms\.\n {2}source: .*openapi-3\.1\.json\nChanges since spec 2026-02-01:\nOperations: 1 added, 1 removed, 2 changed\.\n {2}\+ GetStatus/);
+    expect(printed[1]).not.toContain("Changes since");
   });
 });
 

@@ -1,6 +1,6 @@
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { TokenSet, TokenStore } from "./types.ts";
 
 interface TokenFile {
@@ -17,6 +17,7 @@ interface TokenFile {
 export class FileTokenStore implements TokenStore {
   readonly path: string;
   #queue: Promise<unknown> = Promise.resolve();
+  #swept = false;
 
   constructor(path: string) {
     if (typeof path !== "string" || path === "") throw new TypeError("FileTokenStore needs the path of its file");
@@ -79,6 +80,10 @@ export class FileTokenStore implements TokenStore {
   async #write(file: TokenFile): Promise<void> {
     const dir = dirname(this.path);
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (!this.#swept) {
+      this.#swept = true;
+      await removeOrphanedTempFiles(this.path);
+    }
     const temp = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await open(temp, "wx", 0o600);
     try {
@@ -97,6 +102,31 @@ export class FileTokenStore implements TokenStore {
       throw error;
     }
     await syncDirectory(dir);
+  }
+}
+
+/** A process killed mid-write leaves its temporary file: removed once the process that wrote it is gone. */
+async function removeOrphanedTempFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (!name.startsWith(prefix) || !Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    await rm(join(dirname(path), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

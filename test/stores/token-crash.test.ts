@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,5 +58,10 @@ describe("crash safety of the file store", () => {
     console.log(`[figure] SIGKILLs survived: ${survived}/${KILLS}; refreshes completed between kills: ${refreshes}`);
     expect(survived).toBe(KILLS);
     expect(refreshes).toBeGreaterThan(KILLS); // the kills landed mid-loop, not only before the first refresh
+
+    // The next write sweeps the temporary files the killed processes left behind.
+    const store = new FileTokenStore(file);
+    await store.set("default", (await store.get("default"))!);
+    expect((await readdir(dir)).sort()).toEqual(["refresh-loop.mjs", "tokens.json"]);
   });
 });

@@ -43,6 +43,16 @@ describe("FileTokenStore", () => {
     expect(JSON.parse(await readFile(join(dir, "tokens.json"), "utf8"))).toMatchObject({ version: 1, tokens: { "1": { refreshToken: "r1" } } });
   });
 
+  it("removes the temporary file a killed process left behind, and not a live process's", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "esikit-tokens-"));
+    const orphan = "tokens.json.99999999.0a1b2c.tmp"; // no such process
+    const live = `tokens.json.${process.ppid}.0a1b2c.tmp`; // a process that is running
+    await writeFile(join(dir, orphan), '{"version":1,"tok');
+    await writeFile(join(dir, live), "{}");
+    await new FileTokenStore(join(dir, "tokens.json")).set("1", set("r1"));
+    expect((await readdir(dir)).sort()).toEqual(["tokens.json", live].sort());
+  });
+
   it("loses no write when many happen at once", async () => {
     const store = new FileTokenStore(join(await mkdtemp(join(tmpdir(), "esikit-tokens-")), "tokens.json"));
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.set(String(i), set(`r${i}`))));

@@ -36,6 +36,12 @@ export function compareOperations(
     const gained = now.scopes.filter((s) => !old.scopes.includes(s));
     if (gained.length) changes.push(`scope added ${gained.join(", ")}`);
     if (lost.length) changes.push(`scope removed ${lost.join(", ")}`);
+    if (old.behaviour && now.behaviour) {
+      for (const [aspect, value] of Object.entries(now.behaviour)) {
+        const was = old.behaviour[aspect];
+        if (was !== undefined && was !== value) changes.push(`${aspect} ${was} -> ${value}`);
+      }
+    }
     if (changes.length) changed.push({ operationId: id, changes });
   }
   return { added, removed, changed };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { HTTP_METHODS, isClientFilled, resolveRef } from "./operation-table.ts";
+import { HTTP_METHODS, isClientFilled, resolveRef, type OperationRow } from "./operation-table.ts";
 import type { OpenApiDocument } from "./spec-document.ts";
 
 /** What of an operation an app's code depends on, reduced to comparable strings for the change report. */
@@ -12,11 +12,17 @@ export interface OperationFingerprint {
   /** status -> schema hash */
   responses: Record<string, string>;
   scopes: string[];
+  /**
+   * How the client treats the operation, from its table row: "paging", "cache seconds", "rate limit", "roles" ->
+   * a printable value. Absent in meta.json files written before it existed, and then not compared.
+   */
+  behaviour?: Record<string, string>;
 }
 
 type Json = Record<string, unknown>;
 
-export function fingerprintOperations(doc: OpenApiDocument): Record<string, OperationFingerprint> {
+export function fingerprintOperations(doc: OpenApiDocument, rows: readonly OperationRow[] = []): Record<string, OperationFingerprint> {
+  const rowById = new Map(rows.map((r) => [r.operationId, r]));
   const memo = new Map<string, unknown>();
   const expand = (value: unknown, stack: string[] = []): unknown => {
     if (Array.isArray(value)) return value.map((v) => expand(v, stack));
@@ -63,8 +69,19 @@ export function fingerprintOperations(doc: OpenApiDocument): Record<string, Oper
         requestBody: op.requestBody ? hash(resolveRef<Json>(doc, op.requestBody).content ?? null) : null,
         responses,
         scopes: [...scopes].sort(),
+        ...(rowById.has(op.operationId) ? { behaviour: behaviourOf(rowById.get(op.operationId)!) } : {}),
       };
     }
   }
   return result;
+}
+
+function behaviourOf(row: OperationRow): Record<string, string> {
+  const limit = row.rateLimit;
+  return {
+    paging: row.paging ?? "none",
+    "cache seconds": row.cacheSeconds === null ? "none" : String(row.cacheSeconds),
+    "rate limit": limit ? `${limit.group} ${limit.maxTokens} per ${limit.windowSeconds} s` : "none",
+    roles: row.roles.length ? row.roles.join(", ") : "none",
+  };
 }

@@ -104,7 +104,7 @@ async function buildOutputs(
     origin: spec.origin,
     operationCount: rows.length,
     errata: errataResult,
-    fingerprints: fingerprintOperations(doc),
+    fingerprints: fingerprintOperations(doc, rows),
   };
   return {
     files: [

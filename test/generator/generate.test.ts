@@ -150,6 +150,8 @@ describe("the change report", () => {
     orders.parameters[1].required = true; // page becomes required
     orders.parameters[2].schema = { enum: ["buy", "sell"] }; // order_type loses "all"
     orders.summary = "reworded"; // not a change an app depends on
+    orders["x-rate-limit"]["max-tokens"] = 150;
+    orders["x-cache-age"] = 600;
     next.paths["/characters/{character_id}/wallet"].get.security = [{ OAuth2: ["esi-wallet.read_corporation_wallets.v1"] }];
     const nextFile = join(await tempDir("spec"), "next.json");
     await writeFile(nextFile, JSON.stringify(next));
@@ -167,7 +169,12 @@ describe("the change report", () => {
         },
         {
           operationId: "GetMarketsRegionIdOrders",
-          changes: ["parameter query:order_type schema changed", "parameter query:page now required"],
+          changes: [
+            "parameter query:order_type schema changed",
+            "parameter query:page now required",
+            "cache seconds 300 -> 600",
+            "rate limit market 300 per 60 s -> market 150 per 60 s",
+          ],
         },
       ],
     });
@@ -177,7 +184,7 @@ describe("the change report", () => {
         "  + GetAlliances",
         "  - GetStatus",
         "  ~ GetCharactersCharacterIdWallet: scope added esi-wallet.read_corporation_wallets.v1; scope removed esi-wallet.read_character_wallet.v1",
-        "  ~ GetMarketsRegionIdOrders: parameter query:order_type schema changed; parameter query:page now required",
+        "  ~ GetMarketsRegionIdOrders: parameter query:order_type schema changed; parameter query:page now required; cache seconds 300 -> 600; rate limit market 300 per 60 s -> market 150 per 60 s",
       ].join("\n"),
     );
 

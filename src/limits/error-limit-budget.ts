@@ -34,11 +34,6 @@ export class ErrorLimitBudget {
     this.#key = options.key ?? "esi-error-limit";
   }
 
-  /** Errors this client may still make before it stops sending (for tests and monitoring). */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
   /** Counts an error ESI has seen that no response reported to us yet (a 5xx the transport is retrying). */
   noteUnreportedError(): void {
     this.#unreportedErrors++;

@@ -7,6 +7,7 @@ interface Flight {
   promise: Promise<SharedOutcome>;
   settle: (outcome: SharedOutcome) => void;
   startedAt: number;
+  followers: number;
 }
 
 /**
@@ -23,6 +24,7 @@ export class InFlight {
   join(key: string, now: number): Promise<SharedOutcome> | undefined {
     const flight = this.#flights.get(key);
     if (flight && now - flight.startedAt < this.patienceMs) {
+      flight.followers++;
       const left = this.patienceMs - (now - flight.startedAt);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const giveUp = new Promise<SharedOutcome>((resolve) => {
@@ -33,8 +35,13 @@ export class InFlight {
     }
     let settle!: (outcome: SharedOutcome) => void;
     const promise = new Promise<SharedOutcome>((resolve) => (settle = resolve));
-    this.#flights.set(key, { promise, settle, startedAt: now });
+    this.#flights.set(key, { promise, settle, startedAt: now, followers: 0 });
     return undefined;
+  }
+
+  /** Whether anyone waits for this key's request (else its answer need not be copied). */
+  hasFollowers(key: string): boolean {
+    return (this.#flights.get(key)?.followers ?? 0) > 0;
   }
 
   settle(key: string, outcome: SharedOutcome): void {

@@ -132,14 +132,21 @@ export function cachePlugin(options: CacheOptions = {}): EsiPlugin {
               noteResponse(answer, { cache: "stale", retries });
               return answer;
             }
-            const body = await response.clone().text();
             const { storable, freshUntil } = freshness(response.headers, now, p.operation?.cacheSeconds);
-            const snapshot = toCachedResponse(response, body, now, response.status === 200 ? freshUntil : now);
-            if (response.status === 200 && storable) await writeStore(core, state.store, p.key, snapshot);
+            const keep = response.status === 200 && storable;
             // Whatever it was (an error too), the others waiting for this request get the same answer.
+            if (!keep && !(p.leader && state.inFlight.hasFollowers(p.key))) {
+              settle(p, undefined);
+              noteResponse(response, { cache: "miss" });
+              return undefined;
+            }
+            // Read once and answered anew: cheaper than clone(), which tees the body stream.
+            const snapshot = toCachedResponse(response, await response.text(), now, keep ? freshUntil : now);
+            if (keep) await writeStore(core, state.store, p.key, snapshot);
             settle(p, { entry: snapshot, outcome: "miss" });
-            noteResponse(response, { cache: "miss" });
-            return undefined;
+            const answer = fromCachedResponse(snapshot, request.url);
+            noteResponse(answer, { cache: "miss", retries });
+            return answer;
           } catch (error) {
             settle(p, undefined);
             throw error;

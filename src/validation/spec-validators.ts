@@ -47,7 +47,8 @@ export class SpecValidators {
       const pointer = ["paths", pathTemplate, method.toLowerCase(), "responses", status, "content", "application/json", "schema"]
         .map((part) => part.replace(/~/g, "~0").replace(/\//g, "~1"))
         .join("/");
-      validate = this.#ajv.compile({ $ref: `esi-spec#/${pointer}` });
+      // A pointer into the one added document: refs it shares with other operations resolve in one place.
+      validate = this.#ajv.getSchema(`esi-spec#/${pointer}`) ?? null;
     }
     this.#compiled.set(key, validate);
     return validate;

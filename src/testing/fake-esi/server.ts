@@ -43,6 +43,12 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
   const spec = loadSpec(options.spec);
   const operations = readOperations(spec);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
+  // Candidates by method and path depth: a request tries a handful of templates, not all of them.
+  const routesBySegments = new Map<string, SpecOperation[]>();
+  for (const op of operations) {
+    const key = `${op.method} ${segmentCount(op.path)}`;
+    routesBySegments.set(key, [...(routesBySegments.get(key) ?? []), op]);
+  }
   const initial: FakeEsiSettings = { ...options, routes: { ...options.routes } };
   delete (initial as Partial<FakeEsiOptions>).spec;
 
@@ -90,8 +96,7 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
     const method = (req.method ?? "GET").toUpperCase();
     let op: SpecOperation | undefined;
     let match: RegExpExecArray | null = null;
-    for (const candidate of operations) {
-      if (candidate.method !== method) continue;
+    for (const candidate of routesBySegments.get(`${method} ${segmentCount(url.pathname)}`) ?? []) {
       match = candidate.match.exec(url.pathname);
       if (match) {
         op = candidate;
@@ -279,7 +284,8 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    // A deep accept queue: load tests open thousands of connections at once.
+    server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -354,6 +360,10 @@ interface CursorRecord {
 function structuredCloneSettings(settings: FakeEsiSettings): FakeEsiSettings {
   // Functions (handlers, validators) cannot be cloned: copy one level, which is all set() ever replaces.
   return { ...settings, routes: { ...settings.routes } };
+}
+
+function segmentCount(path: string): number {
+  return path.split("/").filter(Boolean).length;
 }
 
 function emptyStats(): FakeEsiStats {

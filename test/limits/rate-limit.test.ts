@@ -71,6 +71,21 @@ describe.skipIf(!HAVE_REAL_SPECS)(`rate limits against the fake ESI${HAVE_REAL_S
     expect(Date.now() - started).toBeGreaterThanOrEqual(throttled[0]!.waitMs - 5);
   });
 
+  it("a 429 on a POST sends the same body again (a limiter deep in ESI, without rate-limit headers)", async () => {
+    const bodies: string[] = [];
+    fake.route("PostUniverseNames", {
+      handler: (request) => {
+        bodies.push(request.body);
+        if (bodies.length === 1) return { status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "1" } };
+        return { body: [{ id: 34, name: "Tritanium", category: "inventory_type" }] };
+      },
+    });
+    const esi = client();
+    const names = await esi.call("PostUniverseNames", { body: [34] });
+    expect(names).toEqual([{ id: 34, name: "Tritanium", category: "inventory_type" }]);
+    expect(bodies).toEqual(["[34]", "[34]"]);
+  });
+
   it("fails with EsiThrottledError, sending nothing, when the wait would be longer than maxWaitMs", async () => {
     const esi = client({ maxWaitMs: 100 });
     await Promise.all(Array.from({ length: 10 }, (_, i) => call(esi, i)));

@@ -9,6 +9,20 @@ import { hashBytes } from "../../scripts/lib/spec-document.ts";
 import { fixture, snapshot, tempDir, tempDirs, typeErrors } from "./helpers.ts";
 
 type Dirs = Awaited<ReturnType<typeof tempDirs>>;
+
+/** Runs the command line and keeps what it printed, so a test can check what the user reads. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((line: string) => void out.push(line));
+  const error = vi.spyOn(console, "error").mockImplementation((line: string) => void err.push(line));
+  try {
+    return { code: await main(args), out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
 const run = (dirs: Dirs, specFile: string, extra: { force?: boolean; check?: boolean } = {}): Promise<GenerateResult> =>
   generate({ specFile, offline: true, fallbackFiles: [], ...dirs, ...extra });
 
@@ -86,10 +100,13 @@ export const paging: "cursor" = operations.GetCorporationsJobsListing.paging;
 
   it("--check exits 0 when fresh and 3 when the spec changed, writing nothing", async () => {
     const args = ["--offline", "--out", dirs.outDir, "--cache", dirs.cacheDir];
-    expect(await main(["--check", "--spec", fixture("openapi-3.1.json"), ...args])).toBe(0);
+    expect(await cli(["--check", "--spec", fixture("openapi-3.1.json"), ...args])).toMatchObject({ code: 0, out: expect.stringMatching(/up to date with spec 2026-01-01/) });
     const before = await snapshot(dirs.outDir);
     const cacheBefore = await readdir(dirs.cacheDir);
-    expect(await main(["--check", "--spec", fixture("openapi-3.0.json"), ...args])).toBe(3);
+    expect(await cli(["--check", "--spec", fixture("openapi-3.0.json"), ...args])).toMatchObject({
+      code: 3,
+      out: expect.stringMatching(/stale: it was made from spec 2026-01-01 .*; run `npm run generate`/),
+    });
     expect(await snapshot(dirs.outDir)).toEqual(before);
     expect(await readdir(dirs.cacheDir)).toEqual(cacheBefore);
   });
@@ -99,15 +116,24 @@ describe("generate's command line", () => {
   it("--check exits 3 when nothing was generated yet", async () => {
     const out = await tempDir("empty-out");
     const cache = await tempDir("empty-cache");
-    expect(await main(["--check", "--offline", "--spec", fixture("openapi-3.1.json"), "--out", out, "--cache", cache])).toBe(3);
+    expect(await cli(["--check", "--offline", "--spec", fixture("openapi-3.1.json"), "--out", out, "--cache", cache])).toMatchObject({
+      code: 3,
+      out: "generated/ is missing or incomplete; run `npm run generate`.",
+    });
     expect(await readdir(out)).toEqual([]);
   });
 
   it("exits 2 on an unknown option and 1 on a spec that cannot be read", async () => {
-    expect(await main(["--no-such-option"])).toBe(2);
+    expect(await cli(["--no-such-option"])).toMatchObject({ code: 2, err: expect.stringMatching(/^Unknown option '--no-such-option'[^]*Exit codes:/) });
     const out = await tempDir("bad-out");
-    expect(await main(["--offline", "--spec", fixture("malformed/no-paths.json"), "--out", out, "--cache", out])).toBe(1);
-    expect(await main(["--offline", "--spec", fixture("does-not-exist.json"), "--out", out, "--cache", out])).toBe(1);
+    expect(await cli(["--offline", "--spec", fixture("malformed/no-paths.json"), "--out", out, "--cache", out])).toMatchObject({
+      code: 1,
+      err: `esikit generate: ${fixture("malformed/no-paths.json")}: "paths" is missing or not an object`,
+    });
+    expect(await cli(["--offline", "--spec", fixture("does-not-exist.json"), "--out", out, "--cache", out])).toMatchObject({
+      code: 1,
+      err: `esikit generate: cannot read the spec file ${fixture("does-not-exist.json")}: ENOENT`,
+    });
     expect(await readdir(out)).toEqual([]);
   });
 });
@@ -189,15 +215,10 @@ describe("the change report", () => {
     );
 
     // What `npm run generate` prints: the report after an upgrade, none on a forced run of the same spec.
-    const printed: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((line: string) => void printed.push(line));
-    try {
-      const args = ["--offline", "--out", dirs.outDir, "--cache", dirs.cacheDir, "--force"];
-      expect(await main(["--spec", fixture("openapi-3.1.json"), ...args])).toBe(0);
-      expect(await main(["--spec", fixture("openapi-3.1.json"), ...args])).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
+    const args = ["--offline", "--out", dirs.outDir, "--cache", dirs.cacheDir, "--force"];
+    const printed = [await cli(["--spec", fixture("openapi-3.1.json"), ...args]), await cli(["--spec", fixture("openapi-3.1.json"), ...args])].map(
+      (r) => r.out,
+    );
     expect(printed[0]).toMatch(/^Generated from spec 2026-01-01 \(openapi-3\.1, sha256 [0-9a-f]{12}\): 6 operations in \d+ ms\.\n {2}source: .*openapi-3\.1\.json\nChanges since spec 2026-02-01:\nOperations: 1 added, 1 removed, 2 changed\.\n {2}\+ GetStatus/);
     expect(printed[1]).not.toContain("Changes since");
   });

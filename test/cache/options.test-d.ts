@@ -1,0 +1,21 @@
+import { expectTypeOf, test } from "vitest";
+import { createEsiClient, MemoryCacheStore, type CacheStore, type EsiClientOptions } from "../../src/index.ts";
+
+test("cache options: false, or a store / byte bound / staleIfError", () => {
+  createEsiClient({ userAgent: "a/1", cache: false });
+  createEsiClient({ userAgent: "a/1", cache: { store: new MemoryCacheStore({ maxBytes: 1 << 20 }), staleIfError: true } });
+  createEsiClient({ userAgent: "a/1", cache: { maxBytes: 10_000_000, dedupeWaitMs: 5_000 } });
+  // @ts-expect-error caching is on by default: there is no `true`
+  createEsiClient({ userAgent: "a/1", cache: true });
+  // @ts-expect-error maxBytes is a number of bytes
+  createEsiClient({ userAgent: "a/1", cache: { maxBytes: "10MB" } });
+  expectTypeOf(new MemoryCacheStore()).toMatchTypeOf<CacheStore>();
+});
+
+test("validate takes the spec (a document or a path), not a boolean", () => {
+  createEsiClient({ userAgent: "a/1", validate: { spec: "openapi.json" } });
+  createEsiClient({ userAgent: "a/1", validate: { spec: { openapi: "3.1.0", paths: {} } } });
+  // @ts-expect-error the runtime keeps no spec: validation needs one
+  createEsiClient({ userAgent: "a/1", validate: true });
+  expectTypeOf<EsiClientOptions["retry"]>().toEqualTypeOf<import("../../src/transport.ts").RetryOptions | false | undefined>();
+});

@@ -47,7 +47,7 @@ describe("Redis unreachable (needs no Redis)", () => {
     const stores = await connectRedisStores({ url, connectTimeoutMs: 500, fallback: "memory" });
     expect(stores.backend).toBe("memory");
     expect(stores.budgets).toBeInstanceOf(MemoryBudgetStore);
-    const esi = createEsiClient({ userAgent: "esikit-tests/1.0 (tests@example.com)", baseUrl: fake.url, limits: { store: stores.budgets }, plugins: [stores.plugin] });
+    const esi = createEsiClient({ userAgent: "esikit-tests/1.0 (tests@example.com)", baseUrl: fake.url, ...stores.clientOptions });
     const seen: Array<EsiEvents["store-fallback"]> = [];
     esi.events.on("store-fallback", (event) => seen.push(event));
     await esi.call("GetStatus");

@@ -1,5 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEsiClient } from "../../src/client.ts";
+import { connectRedisStores } from "../../src/stores/redis/redis-stores.ts";
 import { startFakeEsi, type FakeEsi } from "../../src/testing/fake-esi/index.ts";
 import { HAVE_REAL_SPECS, NO_SPECS_REASON, specFile } from "../support/spec-files.ts";
 import { deleteKeys, REDIS_URL, redisAvailability, uniquePrefix } from "./support/redis-test-env.ts";
@@ -58,5 +60,18 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`workers share one response 
     expect((await run(second, "GetAlliancesAllianceId", { alliance_id: 99000001 })).caches).toEqual({ revalidated: 1 });
     expect(fake.stats.notModified - before).toBe(1);
     expect(fake.stats.byOperation.GetAlliancesAllianceId).toBe(2);
+  });
+
+  it("a client given `...stores.clientOptions` reads the same cache (here, in the test's own process)", async () => {
+    const stores = await connectRedisStores({ url: REDIS_URL, prefix });
+    try {
+      const esi = createEsiClient({ userAgent: "esikit-tests/1.0 (tests@example.com)", baseUrl: fake.url, ...stores.clientOptions });
+      const requests = fake.stats.byOperation.GetStatus;
+      const { response } = await esi.op.GetStatus();
+      expect(esi.info(response)?.cache).toBe("hit");
+      expect(fake.stats.byOperation.GetStatus).toBe(requests);
+    } finally {
+      await stores.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { EsiClientOptions } from "../../client.ts";
 import type { EsiCore, EsiPlugin } from "../../plugin.ts";
 import type { BudgetStore } from "../budget-store.ts";
 import { MemoryBudgetStore } from "../memory-budget-store.ts";
@@ -44,6 +45,11 @@ export interface RedisStores {
   readonly fallbackReason: string | undefined;
   /** Reports a fallback to memory as a `store-fallback` event on the client's events. */
   readonly plugin: EsiPlugin;
+  /**
+   * The client options that put the cache and the limit budgets in these stores and add `plugin`:
+   * `createEsiClient({ userAgent, auth: sso, ...stores.clientOptions })`. (Tokens go to createSso({ store }).)
+   */
+  readonly clientOptions: Required<Pick<EsiClientOptions, "cache" | "limits" | "plugins">>;
   /** Closes the Redis connection this opened (not one the app passed in). */
   close(): Promise<void>;
 }
@@ -62,28 +68,36 @@ export async function connectRedisStores(options: RedisStoresOptions = {}): Prom
   } catch (error) {
     if (fallback === "error") throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    return {
-      tokens: new MemoryTokenStore(),
-      cache: new MemoryCacheStore(),
-      budgets: new MemoryBudgetStore(),
+    return bundle(new MemoryTokenStore(), new MemoryCacheStore(), new MemoryBudgetStore(), fallbackReporter(reason), {
       backend: "memory",
       fallbackReason: reason,
-      plugin: fallbackReporter(reason),
       close: async () => undefined,
-    };
+    });
   }
   const owned = options.redis === undefined;
-  return {
-    tokens: new RedisTokenStore(redis, { prefix, lock: options.lock }),
-    cache: new RedisCacheStore(redis, { prefix, keepStaleMs: options.cacheKeepStaleMs }),
-    budgets: new RedisBudgetStore(redis, { prefix }),
-    backend: "redis",
-    fallbackReason: undefined,
-    plugin: { name: "redis-stores", middleware: () => undefined },
-    async close() {
-      if (owned) await redis.quit().catch(() => redis.disconnect());
+  return bundle(
+    new RedisTokenStore(redis, { prefix, lock: options.lock }),
+    new RedisCacheStore(redis, { prefix, keepStaleMs: options.cacheKeepStaleMs }),
+    new RedisBudgetStore(redis, { prefix }),
+    { name: "redis-stores", middleware: () => undefined },
+    {
+      backend: "redis",
+      fallbackReason: undefined,
+      async close() {
+        if (owned) await redis.quit().catch(() => redis.disconnect());
+      },
     },
-  };
+  );
+}
+
+function bundle(
+  tokens: TokenStore,
+  cache: CacheStore,
+  budgets: BudgetStore,
+  plugin: EsiPlugin,
+  rest: Pick<RedisStores, "backend" | "fallbackReason" | "close">,
+): RedisStores {
+  return { tokens, cache, budgets, plugin, clientOptions: { cache: { store: cache }, limits: { store: budgets }, plugins: [plugin] }, ...rest };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { HTTP_METHODS, isClientFilled } from "./operation-table.ts";
+import { SpecError } from "./spec-error.ts";
 import type { OpenApiDocument } from "./spec-document.ts";
 
 type Json = Record<string, unknown>;
@@ -9,11 +10,16 @@ type Json = Record<string, unknown>;
  * and a call's types must not ask the app for it. openapi-typescript (which loads the TypeScript compiler, ~1.5 s)
  * is imported here, on demand, so a run that finds nothing changed never pays for it.
  */
-export async function emitTypes(doc: OpenApiDocument, banner: string): Promise<string> {
+export async function emitTypes(doc: OpenApiDocument, banner: string, origin: string): Promise<string> {
   const { default: openapiTS, astToString } = await import("openapi-typescript");
   const typed = relaxClientFilledParameters(structuredClone(doc));
-  const ast = await openapiTS(typed as never, { silent: true });
-  return `${banner}\n${astToString(ast)}`;
+  try {
+    const ast = await openapiTS(typed as never, { silent: true });
+    return `${banner}\n${astToString(ast)}`;
+  } catch (error) {
+    // openapi-typescript validates with Redocly first: "Can't resolve $ref at #/paths/..." is the spec's fault.
+    throw new SpecError(`${origin}: openapi-typescript cannot make types from it: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function relaxClientFilledParameters(doc: OpenApiDocument): OpenApiDocument {

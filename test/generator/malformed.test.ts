@@ -19,6 +19,7 @@ const cases: Array<[file: string, message: RegExp]> = [
   ["malformed/missing-operation-id.json", /GET \/alliances has no operationId/],
   ["malformed/duplicate-operation-id.json", /operationId GetStatus is used twice: GET \/status and GET \/status\/again/],
   ["malformed/bad-server-url.json", /bad-server-url\.json: servers\[0\]\.url "https:\/\/esi\.example\.invalid:99999\/v1" is not a URL/],
+  ["malformed/dangling-ref.json", /dangling-ref\.json: openapi-typescript cannot make types from it: Can't resolve \$ref at #\/paths\/~1status\/get\/responses\/200/],
   ["malformed/bad-rate-limit.json", /GET \/characters\/\{character_id\}\/wallet: x-rate-limit must have group, max-tokens and window-size like "15m"; got .*fifteen minutes/],
 ];
 

@@ -24,7 +24,7 @@ function valueOrTypedError<T>(parse: (raw: string) => T, isValue: (value: T) => 
         expect((error as HeaderParseError).value).toBe(raw);
       }
     }),
-    { numRuns: 2000 },
+    { numRuns: 1000 },
   );
 }
 

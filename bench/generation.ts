@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Bench } from "./lib/report.ts";
+import { bin, run } from "./lib/processes.ts";
+import { alternate, median, ms, ratio } from "./lib/stats.ts";
+
+export const REAL_SPEC = process.env.ESIKIT_SPEC ?? join(import.meta.dirname, "../../shared/esi-spec/openapi.json");
+
+/**
+ * Generation on the real spec, timed as fresh processes from spawn to exit (what a user waits for):
+ * `tsx scripts/generate.ts --force` cold, against the openapi-typescript CLI alone on the same spec, and the
+ * unchanged re-run (the spec's hash matches generated/meta.json: nothing to write).
+ */
+export const generationBench: Bench = {
+  name: "generation",
+  async run({ smoke, log }) {
+    const work = await mkdtemp(join(tmpdir(), "esikit-bench-gen-"));
+    try {
+      const spec = smoke ? await smallSpec(work) : REAL_SPEC;
+      const rounds = smoke ? 1 : 3;
+      const generate = (force: boolean) => () =>
+        run(bin("tsx"), ["scripts/generate.ts", "--spec", spec, "--out", join(work, "out"), "--cache", join(work, "cache"), ...(force ? ["--force"] : [])]).then((r) => r.ms);
+      const cli = () => run(bin("openapi-typescript"), [spec, "-o", join(work, "cli.d.ts")]).then((r) => r.ms);
+      const cold = await alternate(rounds, { esikit: generate(true), cli });
+      // tsx alone: the floor of any `tsx script` run (node, the loader, esbuild), for the unchanged re-run.
+      const tsxAlone = smoke ? async () => NaN : () => run(bin("tsx"), ["-e", "0"]).then((r) => r.ms);
+      const unchanged = await alternate(smoke ? 1 : 5, { esikit: generate(false), tsxAlone });
+      log(`generation cold ${cold.esikit.map(Math.round).join(" ")} ms | cli ${cold.cli.map(Math.round).join(" ")} ms | unchanged ${unchanged.esikit.map(Math.round).join(" ")} ms | tsx -e 0 ${unchanged.tsxAlone.map(Math.round).join(" ")} ms`);
+      const coldRatio = median(cold.esikit.map((t, i) => t / cold.cli[i]!));
+      const unchangedMs = median(unchanged.esikit);
+      const label = smoke ? "small spec" : "real spec";
+      return [
+        { bench: "generation", metric: `cold, ${label}, vs openapi-typescript CLI`, esikit: ms(median(cold.esikit)), baseline: ms(median(cold.cli)), ratio: ratio(coldRatio), target: "<= 1.2x", met: smoke ? null : coldRatio <= 1.2 },
+        { bench: "generation", metric: `unchanged re-run (baseline: tsx -e 0)`, esikit: ms(unchangedMs), baseline: smoke ? "-" : ms(median(unchanged.tsxAlone)), ratio: smoke ? "-" : ratio(unchangedMs / median(unchanged.tsxAlone)), target: "<= 0.3 s", met: smoke ? null : unchangedMs <= 300 },
+      ];
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  },
+};
+
+/** For the smoke run: the real spec cut to a few operations, in a temporary directory (never committed). */
+async function smallSpec(work: string): Promise<string> {
+  const full = JSON.parse(await readFile(REAL_SPEC, "utf8")) as { paths: Record<string, unknown> };
+  full.paths = Object.fromEntries(Object.entries(full.paths).slice(0, 3));
+  const file = join(work, "small-spec.json");
+  await writeFile(file, JSON.stringify(full));
+  return file;
+}

@@ -17,14 +17,16 @@ export const throughputBench: Bench = {
     const esikit = await esikitFullStack(server.url);
     try {
       let nextId = 1;
-      const timed = (contender: Contender) => async () => {
-        const ms = await drive(contender, total, concurrency, nextId);
-        nextId += total;
-        return (total / ms) * 1000;
+      const timed = (contender: Contender, requests: number) => async () => {
+        const ms = await drive(contender, requests, concurrency, nextId);
+        nextId += requests;
+        return (requests / ms) * 1000;
       };
-      const contenders = { raw: timed(rawFetch(server.url)), plain: timed(plainOpenapiFetch(server.url)), esikit: timed(esikit.contender) };
-      await alternate(1, contenders); // warm-up: JIT, keep-alive sockets
-      const rate = await alternate(rounds, contenders);
+      const all = { raw: rawFetch(server.url), plain: plainOpenapiFetch(server.url), esikit: esikit.contender };
+      const warmUp = Math.min(total, 2_000);
+      // Warm-up: JIT, keep-alive sockets.
+      await alternate(1, { raw: timed(all.raw, warmUp), plain: timed(all.plain, warmUp), esikit: timed(all.esikit, warmUp) });
+      const rate = await alternate(rounds, { raw: timed(all.raw, total), plain: timed(all.plain, total), esikit: timed(all.esikit, total) });
       log(`throughput req/s raw ${rate.raw.map(Math.round).join(" ")} | plain ${rate.plain.map(Math.round).join(" ")} | esikit ${rate.esikit.map(Math.round).join(" ")}`);
       // Ratios pair the runs of one round (measured side by side), then take the median.
       const vsRaw = median(rate.esikit.map((r, i) => r / rate.raw[i]!));

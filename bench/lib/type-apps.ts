@@ -17,6 +17,7 @@ type Schema = {
   items?: Schema;
   properties?: Record<string, Schema>;
   required?: string[];
+  default?: unknown;
   oneOf?: Schema[];
   anyOf?: Schema[];
   allOf?: Schema[];
@@ -43,7 +44,7 @@ function resolve<T extends { $ref?: string }>(spec: Spec, value: T): T {
   return current;
 }
 
-/** A value valid against a schema: first enum member, smallest allowed number, one item per array, required keys. */
+/** A value valid against a schema: first enum member, smallest allowed number, one item per array, required keys and defaults. */
 export function sampleValue(spec: Spec, raw: Schema, depth = 0): unknown {
   const schema = resolve(spec, raw);
   if (depth > 8) return null;
@@ -67,8 +68,14 @@ export function sampleValue(spec: Spec, raw: Schema, depth = 0): unknown {
     case "array":
       return schema.items ? [sampleValue(spec, schema.items, depth + 1)] : [];
     default: {
+      // openapi-typescript makes a property with a default non-optional too (its defaultNonNullable).
       const out: Record<string, unknown> = {};
-      for (const key of schema.required ?? []) out[key] = sampleValue(spec, schema.properties?.[key] ?? {}, depth + 1);
+      for (const [key, property] of Object.entries(schema.properties ?? {})) {
+        const resolved = resolve(spec, property);
+        if (resolved.default !== undefined) out[key] = resolved.default;
+        else if (schema.required?.includes(key)) out[key] = sampleValue(spec, property, depth + 1);
+      }
+      for (const key of schema.required ?? []) if (!(key in out)) out[key] = sampleValue(spec, {}, depth + 1);
       return out;
     }
   }

@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Bench } from "./lib/report.ts";
-import { bin, run } from "./lib/processes.ts";
+import { bin, ROOT, run } from "./lib/processes.ts";
 import { alternate, median, ms, ratio } from "./lib/stats.ts";
 
-export const REAL_SPEC = process.env.ESIKIT_SPEC ?? join(import.meta.dirname, "../../shared/esi-spec/openapi.json");
+/** The real spec: ESIKIT_SPEC, else openapi.json in ESIKIT_SPEC_DIR or ../shared/esi-spec beside the checkout. */
+export const REAL_SPEC = process.env.ESIKIT_SPEC ?? join(process.env.ESIKIT_SPEC_DIR ?? join(ROOT, "../shared/esi-spec"), "openapi.json");
 
 /**
  * Generation on the real spec, timed as fresh processes from spawn to exit (what a user waits for):

@@ -8,14 +8,15 @@ import { validatePlugin } from "./validation/validate-plugin.ts";
 
 /**
  * esikit's own plugins, in request order (responses pass back through them in reverse):
- * identify (headers, events) -> cache -> auth -> limits, then the app's own middleware, then the transport (retries).
+ * identify (headers, events) -> auth (token, and whose it is) -> cache (keyed by that character) -> validate ->
+ * limits, then the app's own middleware, then the transport (retries).
  */
 export function defaultPlugins(options: EsiClientOptions): EsiPlugin[] {
   const plugins: Array<EsiPlugin | undefined> = [
     identifyPlugin({ browser: options.browser }),
+    options.auth ? authPlugin(options.auth) : undefined,
     options.cache === false ? undefined : cachePlugin(options.cache),
     options.validate ? validatePlugin(options.validate) : undefined,
-    options.auth ? authPlugin(options.auth) : undefined,
     options.limits === false ? undefined : limitsPlugin(options.limits),
   ];
   return plugins.filter((p): p is EsiPlugin => p !== undefined);

@@ -1,6 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { operationForRoute } from "../operations.ts";
 import type { ClientView, EsiPlugin } from "../plugin.ts";
+import { setActingCharacter } from "../request-context.ts";
 import { noteResponse } from "../response-info.ts";
 import type { Sso } from "./create-sso.ts";
 import { MissingScopeError, NotLoggedInError } from "./errors.ts";
@@ -52,6 +53,8 @@ export function authPlugin(sso: Sso): EsiPlugin {
           const missing = missingFrom(tokens.scopes);
           if (missing.length) throw new MissingScopeError({ scopes: missing, operationId: operation.operationId, characterId: tokens.characterId });
           request.headers.set("Authorization", `Bearer ${tokens.accessToken}`);
+          // The cache, after this plugin, keys the answer by this character: never shared with another's.
+          if (tokens.characterId !== undefined) setActingCharacter(params, tokens.characterId);
           sent.set(id, { copy: request.clone(), key, accessToken: tokens.accessToken });
           return request;
         },

@@ -27,6 +27,9 @@ export class ErrorLimitBudget {
   #endProbe: (() => void) | undefined;
   /** The reset time of the last window a probe came back from without news: that window is taken as over. */
   #assumedOver = -Infinity;
+  /** Resolves when the next request in flight settles. */
+  #nextSettle: Promise<void> | undefined;
+  #wakeOnSettle: (() => void) | undefined;
 
   constructor(store: BudgetStore, options: { threshold: number; key?: string }) {
     this.#store = store;
@@ -44,6 +47,11 @@ export class ErrorLimitBudget {
     for (;;) {
       const window = await this.#store.errorWindow(this.#key);
       if (!window || this.#left(window) > this.#threshold) return this.#let(false);
+      if (this.#inFlight > 0 && this.#leftIfNoneInFlight(window) > this.#threshold) {
+        // Only the requests in flight could spend what is left: wait for one of them to answer, not for the reset.
+        await this.#settleOfAny();
+        continue;
+      }
       const now = Date.now();
       if (now < window.resetAt) {
         await wait(window.resetAt - now, "error-limit");
@@ -64,6 +72,9 @@ export class ErrorLimitBudget {
     if (admission.settled) return;
     admission.settled = true;
     this.#inFlight--;
+    const wake = this.#wakeOnSettle;
+    this.#nextSettle = this.#wakeOnSettle = undefined;
+    wake?.();
     try {
       const remain = snapshot?.errorLimitRemain;
       const reset = snapshot?.errorLimitResetSeconds;
@@ -83,8 +94,17 @@ export class ErrorLimitBudget {
   }
 
   #left(window: ErrorWindow): number {
+    return this.#leftIfNoneInFlight(window) - this.#inFlight;
+  }
+
+  #leftIfNoneInFlight(window: ErrorWindow): number {
     if (window.resetAt <= this.#assumedOver) return Infinity;
-    return window.remain - this.#unreportedErrors - this.#inFlight;
+    return window.remain - this.#unreportedErrors;
+  }
+
+  #settleOfAny(): Promise<void> {
+    this.#nextSettle ??= new Promise<void>((resolve) => (this.#wakeOnSettle = resolve));
+    return this.#nextSettle;
   }
 
   #let(probe: boolean): ErrorAdmission {

@@ -7,6 +7,7 @@ import { EsiUsageError } from "../errors.ts";
 import type { CacheOutcome } from "../events.ts";
 import { operationForRoute, type OperationInfo } from "../operations.ts";
 import type { ClientView, EsiCore, EsiPlugin } from "../plugin.ts";
+import { actingCharacter } from "../request-context.ts";
 import { getResponseInfo, noteResponse } from "../response-info.ts";
 import { MemoryCacheStore } from "../stores/memory-cache-store.ts";
 import type { CachedResponse, CacheStore } from "../stores/types.ts";
@@ -36,7 +37,8 @@ type Pending =
  * ESI's cache rules, as middleware: a fresh kept response is answered without a request; a stale one is
  * revalidated with If-None-Match (and If-Modified-Since), a 304 giving back the kept body with the 304's headers;
  * identical GETs in flight share one request; POST, PUT and DELETE pass untouched.
- * Sits after `identify` (so its events see every call) and before `auth` and `limits` (a hit spends no token).
+ * Sits after `identify` (so its events see every call) and `auth` (so it knows whose token signs a call, and keys
+ * the answer by that character), and before `limits` (a hit spends no budget).
  */
 export function cachePlugin(options: CacheOptions = {}): EsiPlugin {
   const patience = options.dedupeWaitMs ?? 30_000;
@@ -55,9 +57,9 @@ export function cachePlugin(options: CacheOptions = {}): EsiPlugin {
       const pending = new Map<string, Pending>();
 
       /** An answer that sent no request: no later middleware sees it, so it reports itself. */
-      const answerWithout = (entry: CachedResponse, request: Request, operation: OperationInfo | undefined, cache: CacheOutcome, started: number) => {
+      const answerWithout = (entry: CachedResponse, request: Request, operation: OperationInfo | undefined, cache: CacheOutcome, started: number, characterId: number | undefined) => {
         const response = fromCachedResponse(entry, request.url);
-        noteResponse(response, { operationId: operation?.operationId, cache, characterId: view.characterId });
+        noteResponse(response, { operationId: operation?.operationId, cache, characterId });
         core.events.emit("response", {
           operationId: operation?.operationId,
           method: request.method,
@@ -65,7 +67,7 @@ export function cachePlugin(options: CacheOptions = {}): EsiPlugin {
           status: response.status,
           ms: performance.now() - started,
           cache,
-          characterId: view.characterId,
+          characterId,
         });
         return response;
       };
@@ -75,27 +77,28 @@ export function cachePlugin(options: CacheOptions = {}): EsiPlugin {
       };
 
       return {
-        async onRequest({ request, schemaPath, id }) {
-          // POST, PUT, DELETE: never cached. A caller that revalidates on its own, or a token set by hand on a
-          // view with no character (whose data would land under a key every caller shares): not cached either.
-          if (request.method !== "GET" || request.headers.has("If-None-Match") || request.headers.has("If-Modified-Since") || (view.characterId === undefined && request.headers.has("Authorization"))) {
+        async onRequest({ request, schemaPath, params, id }) {
+          const character = actingCharacter(params) ?? view.characterId;
+          // POST, PUT, DELETE: never cached. A caller that revalidates on its own, or a signed call whose character
+          // is unknown (its data would land under a key every caller shares): not cached either.
+          if (request.method !== "GET" || request.headers.has("If-None-Match") || request.headers.has("If-Modified-Since") || (character === undefined && request.headers.has("Authorization"))) {
             pending.set(id, { kind: "bypass" });
             return undefined;
           }
           const started = performance.now();
           const operation = operationForRoute(request.method, schemaPath);
-          const key = cacheKey(request, view.characterId);
+          const key = cacheKey(request, character);
           let entry = await readStore(core, state.store, key);
-          if (entry && entry.freshUntil > Date.now()) return answerWithout(entry, request, operation, "hit", started);
+          if (entry && entry.freshUntil > Date.now()) return answerWithout(entry, request, operation, "hit", started, character);
 
           const shared = state.inFlight.join(key, Date.now());
           let leader = shared === undefined;
           if (shared) {
             const outcome = await shared;
-            if (outcome) return answerWithout(outcome.entry, request, operation, outcome.outcome, started);
+            if (outcome) return answerWithout(outcome.entry, request, operation, outcome.outcome, started, character);
             // The first request never came back to the cache (a middleware below threw): send our own.
             entry = await readStore(core, state.store, key);
-            if (entry && entry.freshUntil > Date.now()) return answerWithout(entry, request, operation, "hit", started);
+            if (entry && entry.freshUntil > Date.now()) return answerWithout(entry, request, operation, "hit", started, character);
             leader = state.inFlight.join(key, Date.now()) === undefined;
           }
           if (entry?.etag) request.headers.set("If-None-Match", entry.etag);
@@ -135,7 +138,8 @@ export function cachePlugin(options: CacheOptions = {}): EsiPlugin {
             const { storable, freshUntil } = freshness(response.headers, now, p.operation?.cacheSeconds);
             const keep = response.status === 200 && storable;
             // Whatever it was (an error too), the others waiting for this request get the same answer.
-            if (!keep && !(p.leader && state.inFlight.hasFollowers(p.key))) {
+            // A 401 is about to be replayed by auth with a fresh token: the others send their own instead of sharing it.
+            if (!keep && (response.status === 401 || !(p.leader && state.inFlight.hasFollowers(p.key)))) {
               settle(p, undefined);
               noteResponse(response, { cache: "miss" });
               return undefined;

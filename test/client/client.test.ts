@@ -45,6 +45,11 @@ describe("createEsiClient", () => {
     expect(last().headers["x-compatibility-date"]).toBe("2025-08-26");
   });
 
+  it("sends no compatibility date for a legacy spec, whose version is not a date", async () => {
+    await client({ compatibilityDate: "1.17" }).GET("/universe/types/{type_id}", { params: { path: { type_id: 590 } } });
+    expect(last().headers["x-compatibility-date"]).toBeUndefined();
+  });
+
   it("refuses to start without a userAgent, and says why", () => {
     expect(() => createEsiClient({ userAgent: " " })).toThrow(/userAgent.*identify/);
   });

@@ -38,4 +38,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await runBenches({ only: values.only?.split(",").filter(Boolean), smoke: values.smoke });
   console.log(`\nesikit benchmarks: ${machine}${values.smoke ? " (smoke sizes: not figures)" : ""}\n`);
   console.log(values.markdown ? formatMarkdown(rows) : formatTable(rows));
+  const judged = rows.filter((r) => r.met !== null);
+  console.log(`\ntargets met: ${judged.filter((r) => r.met).length} of ${judged.length}`);
 }

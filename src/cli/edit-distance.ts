@@ -25,20 +25,22 @@ function words(text: string): string[] {
 }
 
 /**
- * The candidates closest to `input` by edit distance (at most `count`), leaving out ones too far away to be a
- * typo. A shortened name ("GetCharacterWallet") is far from the real one in edits, so candidates holding every
- * word of the input come next, nearest first.
+ * The candidates closest to `input` (at most `count`). A shortened name ("GetCharacterWalet") is far from the
+ * real one in edits, so candidates holding every word of the input (give or take a typo) come first, nearest
+ * first; then names within a few edits of it, leaving out ones too far away to be a typo.
  */
 export function closest(input: string, candidates: Iterable<string>, count = 3): string[] {
   const limit = Math.max(3, Math.ceil(input.length * 0.4));
   const wanted = words(input);
   const scored = [...candidates].map((candidate) => {
     const have = new Set(words(candidate));
-    return { candidate, distance: editDistance(input, candidate), hasWords: wanted.length > 0 && wanted.every((w) => have.has(w)) };
+    // Each word of the input is a word of the candidate, give or take one typo.
+    const hasWords = wanted.length > 0 && wanted.every((w) => have.has(w) || (w.length >= 4 && [...have].some((h) => editDistance(w, h) <= 1)));
+    return { candidate, distance: editDistance(input, candidate), hasWords };
   });
   const byDistance = (p: { distance: number; candidate: string }, q: { distance: number; candidate: string }) =>
     p.distance - q.distance || p.candidate.localeCompare(q.candidate);
-  const typos = scored.filter((s) => s.distance <= limit).sort(byDistance);
-  const sameWords = scored.filter((s) => s.distance > limit && s.hasWords).sort(byDistance);
-  return [...typos, ...sameWords].slice(0, count).map((s) => s.candidate);
+  const sameWords = scored.filter((s) => s.hasWords).sort(byDistance);
+  const typos = scored.filter((s) => !s.hasWords && s.distance <= limit).sort(byDistance);
+  return [...sameWords, ...typos].slice(0, count).map((s) => s.candidate);
 }

@@ -1,6 +1,6 @@
-import { TimeoutError } from "ky";
 import { EsiError, EsiUsageError } from "../errors.ts";
 import { EsiThrottledError } from "../limits/throttled-error.ts";
+import { EsiNetworkError } from "../transport/network-error.ts";
 import { MissingScopeError, NotLoggedInError, SsoError, StateMismatchError, TokenVerificationError } from "../auth/errors.ts";
 import { CliError, ExitCode, type ExitCodeValue } from "./exit-codes.ts";
 
@@ -19,10 +19,21 @@ export function describeFailure(error: unknown): { exitCode: ExitCodeValue; mess
   if (error instanceof NotLoggedInError || error instanceof MissingScopeError || error instanceof StateMismatchError || error instanceof TokenVerificationError) {
     return { exitCode: ExitCode.auth, message: error.message };
   }
-  if (error instanceof TimeoutError) return { exitCode: ExitCode.unreachable, message: `${error.request.method} ${new URL(error.request.url).origin} did not answer in time` };
+  if (error instanceof EsiNetworkError) {
+    const code = causeCode(error);
+    return { exitCode: ExitCode.unreachable, message: `${error.message}${code ? ` (${code})` : ""}` };
+  }
   if (error instanceof TypeError && error.message === "fetch failed") {
-    const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {};
-    return { exitCode: ExitCode.unreachable, message: `could not reach the server (${cause.code ?? cause.message ?? "network error"})` };
+    return { exitCode: ExitCode.unreachable, message: `could not reach the server (${causeCode(error) ?? "network error"})` };
   }
   return { exitCode: ExitCode.failure, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}
+
+/** The system error code (ECONNREFUSED, ENOTFOUND...) somewhere down a chain of causes. */
+function causeCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  }
+  return undefined;
 }

@@ -1,5 +1,3 @@
-import { DEFAULT_BASE_URL } from "../client.ts";
-import { DEFAULT_SSO_BASE_URL } from "../auth/sso-metadata.ts";
 import { esikitHome, readConfig, type CliConfig } from "./cli-home.ts";
 import { CliError, ExitCode } from "./exit-codes.ts";
 import { packageVersion } from "./package-root.ts";
@@ -12,12 +10,16 @@ export interface GlobalOptions {
   userAgent?: string;
 }
 
+// Only light modules here: every command, even one that fails on bad input, loads this file.
+
 /** Everything a command needs to reach ESI and SSO: options win over the environment, which wins over config.json. */
 export interface Settings {
   home: string;
   config: CliConfig;
-  esiUrl: string;
-  ssoUrl: string;
+  /** undefined: the client's default, https://esi.evetech.net. */
+  esiUrl: string | undefined;
+  /** undefined: createSso's default, https://login.eveonline.com. */
+  ssoUrl: string | undefined;
   clientId: string | undefined;
   userAgent: string;
   callbackPort: number;
@@ -32,15 +34,16 @@ export function resolveSettings(options: GlobalOptions): Settings {
   return {
     home,
     config,
-    esiUrl: checkUrl("--esi-url", options.esiUrl ?? config.esiUrl ?? DEFAULT_BASE_URL),
-    ssoUrl: checkUrl("--sso-url", options.ssoUrl ?? config.ssoUrl ?? DEFAULT_SSO_BASE_URL),
+    esiUrl: checkUrl("--esi-url", options.esiUrl ?? config.esiUrl),
+    ssoUrl: checkUrl("--sso-url", options.ssoUrl ?? config.ssoUrl),
     clientId: options.clientId ?? config.clientId,
     userAgent: options.userAgent ?? config.userAgent ?? `esikit-cli/${packageVersion()}`,
     callbackPort: config.callbackPort ?? DEFAULT_CALLBACK_PORT,
   };
 }
 
-function checkUrl(option: string, value: string): string {
+function checkUrl(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(value);

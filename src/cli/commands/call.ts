@@ -1,16 +1,12 @@
 import { Command, Option } from "commander";
 import type { EsiClient } from "../../client.ts";
 import type { OperationInfo } from "../../operations.ts";
-import { iterateCursor } from "../../paging/cursor.ts";
-import { iterateFromId } from "../../paging/from-id.ts";
-import { iteratePages } from "../../paging/pages.ts";
 import type { CursorOperationId, FromIdOperationId, PagedOperationId } from "../../paging/types.ts";
 import { buildParams, collectParam, describeParameters, readBody } from "../call-params.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
 import { formatData } from "../format-table.ts";
 import { lookUpOperation } from "../operation-lookup.ts";
 import { createProgress } from "../progress.ts";
-import { chooseCharacter, openEsi, openSso, openTokenStore } from "../session.ts";
 import { resolveSettings, type GlobalOptions } from "../settings.ts";
 
 interface CallOptions {
@@ -50,6 +46,8 @@ Examples:
       // Checked before any token is read, so bad input fails the same way logged in or not.
       buildParams(operation, options.param, fromPath, needsCharacterId(operation) ? { character_id: "0" } : {});
 
+      // The client, SSO and stores load only once the input is known to be good: bad input fails fast.
+      const { chooseCharacter, openEsi, openSso, openTokenStore } = await import("../session.ts");
       let esi: EsiClient;
       let characterDefault: Record<string, string> = {};
       if (operation.scopes.length > 0 || options.character !== undefined) {
@@ -76,6 +74,11 @@ function characterParam(pairs: readonly string[]): string | undefined {
 }
 
 async function fetchEveryPage(esi: EsiClient, operation: OperationInfo, params: Record<string, unknown>): Promise<unknown[]> {
+  const [{ iteratePages }, { iterateCursor }, { iterateFromId }] = await Promise.all([
+    import("../../paging/pages.ts"),
+    import("../../paging/cursor.ts"),
+    import("../../paging/from-id.ts"),
+  ]);
   const progress = createProgress(operation.operationId);
   let items = 0;
   let done = 0;

@@ -5,7 +5,6 @@ import { updateConfig } from "../cli-home.ts";
 import { closest } from "../edit-distance.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
 import { openBrowser } from "../open-browser.ts";
-import { callbackUrl, openSso, openTokenStore } from "../session.ts";
 import { resolveSettings, type GlobalOptions } from "../settings.ts";
 
 interface LoginOptions {
@@ -41,6 +40,7 @@ Examples:
       const port = parsePort(options.callbackPort) ?? settings.callbackPort;
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) throw new CliError(`--timeout must be a number of seconds above 0, got ${JSON.stringify(options.timeout)}`, ExitCode.usage);
+      const { callbackUrl, openSso, openTokenStore } = await import("../session.ts");
       const store = openTokenStore(settings);
       // Checked before a port is opened: no client id, no login.
       openSso(settings, store);

@@ -1,7 +1,10 @@
 import { Command, Option } from "commander";
 import { formatColumns } from "../format-table.ts";
-import { characterLabel, chooseCharacter, openSso, openTokenStore, storedCharacters, type StoredCharacter } from "../session.ts";
+import type { StoredCharacter } from "../session.ts";
 import { resolveSettings, type GlobalOptions } from "../settings.ts";
+
+// SSO and the stores load inside the actions, so that other commands do not pay for them.
+const session = () => import("../session.ts");
 
 /** `esikit token list|refresh|revoke`: the tokens kept for logged-in characters. Tokens themselves are never printed. */
 export function tokenCommand(): Command {
@@ -13,6 +16,7 @@ export function tokenCommand(): Command {
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (options: { format: "table" | "json" }, command: Command) => {
       const settings = resolveSettings(command.optsWithGlobals<GlobalOptions>());
+      const { openTokenStore, storedCharacters } = await session();
       const characters = await storedCharacters(openTokenStore(settings));
       if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(characters.map(summary), null, 2)}\n`);
@@ -35,6 +39,7 @@ export function tokenCommand(): Command {
     .argument("[character]", "character id or name (default: the only one logged in)")
     .action(async (reference: string | undefined, _options: unknown, command: Command) => {
       const settings = resolveSettings(command.optsWithGlobals<GlobalOptions>());
+      const { characterLabel, chooseCharacter, openSso, openTokenStore } = await session();
       const store = openTokenStore(settings);
       const character = await chooseCharacter(store, reference);
       const sso = openSso(settings, store);
@@ -48,6 +53,7 @@ export function tokenCommand(): Command {
     .argument("[character]", "character id or name (default: the only one logged in)")
     .action(async (reference: string | undefined, _options: unknown, command: Command) => {
       const settings = resolveSettings(command.optsWithGlobals<GlobalOptions>());
+      const { characterLabel, chooseCharacter, openSso, openTokenStore } = await session();
       const store = openTokenStore(settings);
       const character = await chooseCharacter(store, reference);
       await openSso(settings, store).revoke(character.tokens.characterId);

@@ -28,6 +28,7 @@ const esi = await startFakeEsi({
   routes: {
     GetCharactersDetail: { body: { name: "Jita Trader", corporation_id: 1000125, birthday: "2015-03-24T11:37:00Z", bloodline_id: 1, gender: "female", race_id: 1 } },
     GetCharactersCharacterIdWallet: { body: 1234567.89 },
+    GetUniverseSystemsSystemId: { body: { system_id: 30000142, name: "Jita", constellation_id: 20000020, position: { x: 0, y: 0, z: 0 }, security_status: 0.9459 } },
   },
   auth: {
     validate(token) {

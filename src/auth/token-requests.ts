@@ -22,6 +22,16 @@ export type TokenGrant =
   | { grant_type: "refresh_token"; refresh_token: string }
   | { grant_type: "authorization_code"; code: string; code_verifier?: string };
 
+/** How the app proves who it is: with a secret, HTTP Basic; without one (PKCE), client_id in the form body. */
+function authenticateClient(client: ClientCredentials, body: URLSearchParams, headers: Record<string, string>): Record<string, string> {
+  if (client.clientSecret === undefined) {
+    body.set("client_id", client.clientId);
+    return headers;
+  }
+  const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`, "utf8").toString("base64");
+  return { ...headers, Authorization: `Basic ${basic}` };
+}
+
 /**
  * POSTs a form-encoded token request. With a secret: HTTP Basic. Without one: client_id in the body (PKCE).
  * invalid_grant becomes InvalidGrantError; ky never retries it (only 5xx and network errors).
@@ -29,12 +39,7 @@ export type TokenGrant =
 export async function requestToken(http: KyInstance, endpoint: string, client: ClientCredentials, grant: TokenGrant, characterId?: number): Promise<TokenResponse> {
   const what = grant.grant_type === "refresh_token" ? "Refreshing the token" : "Exchanging the authorization code";
   const body = new URLSearchParams(grant as Record<string, string>);
-  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" };
-  if (client.clientSecret !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`, "utf8").toString("base64")}`;
-  } else {
-    body.set("client_id", client.clientId);
-  }
+  const headers = authenticateClient(client, body, { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" });
   let response: Response;
   try {
     response = await http.post(endpoint, { body, headers });
@@ -62,12 +67,7 @@ export async function revokeToken(
 ): Promise<void> {
   const what = "Revoking the token";
   const body = new URLSearchParams({ token: token.value, token_type_hint: token.hint });
-  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
-  if (client.clientSecret !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`, "utf8").toString("base64")}`;
-  } else {
-    body.set("client_id", client.clientId);
-  }
+  const headers = authenticateClient(client, body, { "Content-Type": "application/x-www-form-urlencoded" });
   let response: Response;
   try {
     response = await http.post(endpoint, { body, headers });

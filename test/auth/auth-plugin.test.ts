@@ -181,6 +181,29 @@ describe("the auth plugin", () => {
     expect(esiServer.requests).toHaveLength(0);
   });
 
+  it("has the cache keep an answer under the character whose token signed it, never serving it to another", async () => {
+    const sso = ssoFor(fake);
+    for (const id of [PILOT, ALT]) {
+      const saved = await fake.issueTokens({ characterId: id, scopes: [WALLET] });
+      await sso.updateToken({ access_token: "", expires_in: -1, refresh_token: saved.refresh_token }, id);
+    }
+    const esi = esiFor(sso, { cache: {} });
+    const sent = () => esiServer.requests.filter((r) => r.url === `/characters/${PILOT}/wallet`).length;
+
+    // The base view acts for the path's character: the answer is PILOT's, whichever view asks.
+    const first = await esi.GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } });
+    expect(esi.info(first.response)).toMatchObject({ cache: "miss", characterId: PILOT });
+    const again = await esi.as(PILOT).GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } });
+    expect(esi.info(again.response)).toMatchObject({ cache: "hit", characterId: PILOT });
+    expect(again.data).toBe(first.data);
+    expect(sent()).toBe(1);
+
+    // Another character asking for the same URL is sent to ESI with its own token, not given PILOT's answer.
+    const other = await esi.as(ALT).GET("/characters/{character_id}/wallet", { params: { path: { character_id: PILOT } } });
+    expect(esi.info(other.response)?.cache).not.toBe("hit");
+    expect(sent()).toBe(2);
+  });
+
   it("lets esi.as(id) use a bare saved refresh token once its refresh shows it is that character's", async () => {
     const sso = await seeded();
     const esi = esiFor(sso);

@@ -31,10 +31,11 @@ export function authPlugin(sso: Sso): EsiPlugin {
         for (const event of TOKEN_EVENTS) sso.on(event, (payload) => core.events.emit(event, payload as never));
         return true;
       });
-      const sent = new Map<string, Sent>();
+      // Keyed by the call's params object: a cache hit skips every onResponse, and must leave nothing behind.
+      const sent = new WeakMap<object, Sent>();
 
       return {
-        async onRequest({ request, schemaPath, params, id }) {
+        async onRequest({ request, schemaPath, params }) {
           const operation = operationForRoute(request.method, schemaPath);
           if (!operation || operation.scopes.length === 0) return undefined;
           await sso.tokens.load();
@@ -55,12 +56,12 @@ export function authPlugin(sso: Sso): EsiPlugin {
           request.headers.set("Authorization", `Bearer ${tokens.accessToken}`);
           // The cache, after this plugin, keys the answer by this character: never shared with another's.
           if (tokens.characterId !== undefined) setActingCharacter(params, tokens.characterId);
-          sent.set(id, { copy: request.clone(), key, accessToken: tokens.accessToken });
+          sent.set(params, { copy: request.clone(), key, accessToken: tokens.accessToken });
           return request;
         },
-        async onResponse({ response, id }) {
-          const entry = sent.get(id);
-          sent.delete(id);
+        async onResponse({ response, params }) {
+          const entry = sent.get(params);
+          sent.delete(params);
           if (!entry || response.status !== 401) return undefined;
           // Shared with every other request that got a 401 on the same token: one refresh between them.
           const tokens = await sso.tokens.fresh(entry.key, { rejected: entry.accessToken });
@@ -70,8 +71,8 @@ export function authPlugin(sso: Sso): EsiPlugin {
           noteResponse(retried, { retries: 1, characterId: tokens.characterId });
           return retried;
         },
-        onError({ id }) {
-          sent.delete(id);
+        onError({ params }) {
+          sent.delete(params);
           return undefined;
         },
       };

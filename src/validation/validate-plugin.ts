@@ -1,7 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { operationForRoute } from "../operations.ts";
 import type { ClientView, EsiPlugin } from "../plugin.ts";
-import { SpecValidators, type SpecInput } from "./spec-validators.ts";
+import type { SpecInput, SpecValidators } from "./spec-validators.ts";
 
 export interface ValidateOptions {
   /**
@@ -18,12 +18,15 @@ export interface ValidateOptions {
  * own tests. Kept responses are not checked again.
  */
 export function validatePlugin(options: ValidateOptions): EsiPlugin {
-  let validators: SpecValidators | undefined;
   return {
     name: "validate",
     middleware(view: ClientView): Middleware {
-      validators ??= view.core.state("validate", () => new SpecValidators(options.spec));
-      const checker = validators;
+      // Ajv is loaded, and the spec read, on the first response to check: an app that never validates never pays
+      // for them at start-up. One set of validators per client, shared by its views.
+      const validators = () =>
+        view.core.state<Promise<SpecValidators>>("validate", () =>
+          import("./spec-validators.ts").then(({ SpecValidators }) => new SpecValidators(options.spec)),
+        );
       return {
         async onResponse({ request, response, schemaPath }) {
           if (response.status < 200 || response.status >= 300 || response.status === 204) return undefined;
@@ -37,7 +40,7 @@ export function validatePlugin(options: ValidateOptions): EsiPlugin {
             return undefined; // not JSON after all: openapi-fetch reports that itself
           }
           const operationId = operationForRoute(request.method, schemaPath)?.operationId ?? `${request.method} ${schemaPath}`;
-          checker.check(operationId, request.method, schemaPath, body);
+          (await validators()).check(operationId, request.method, schemaPath, body);
           return undefined;
         },
       };

@@ -17,6 +17,8 @@ export interface EsiEvents {
   "token-revoked": { characterId: number | undefined };
   "token-refresh-failed": { characterId: number | undefined; error: string };
   "store-fallback": { store: string; reason: string };
+  /** A token file readable by others than its owner was found and set back to 0600 (modes in octal). */
+  "store-permissions-fixed": { store: string; path: string; previousMode: string; mode: string };
 }
 
 /** How a response came about: sent and new, served from the cache, revalidated with a 304, or stale on error. */

@@ -20,12 +20,24 @@ export class HeaderParseError extends Error {
 /** A header value as Headers.get() gives it; null or undefined means the header was not sent. */
 export type RawHeader = string | null | undefined;
 
-const INTEGER = /^\d{1,15}$/;
+const INTEGER = /^\d+$/;
+
+/**
+ * The largest count a header gives: a longer run of digits is still a valid count (HTTP puts no bound on it) but
+ * is read as this, so arithmetic on it (seconds to ms, now + wait) stays exact and finite.
+ */
+export const MAX_HEADER_COUNT = Number.MAX_SAFE_INTEGER;
+
+/** Digits as a number, saturated at `max` (Number("9".repeat(400)) is Infinity). */
+function saturated(digits: string, max: number): number {
+  const value = Number(digits);
+  return value > max ? max : value;
+}
 
 function nonNegativeInteger(header: string, raw: string): number {
   const text = raw.trim();
   if (!INTEGER.test(text)) throw new HeaderParseError(header, raw, "a whole number of 0 or more");
-  return Number(text);
+  return saturated(text, MAX_HEADER_COUNT);
 }
 
 /** X-ESI-Error-Limit-Remain: errors this client may still make in the current error window. */
@@ -33,9 +45,12 @@ export function parseErrorLimitRemain(raw: RawHeader): number | undefined {
   return raw == null ? undefined : nonNegativeInteger("X-ESI-Error-Limit-Remain", raw);
 }
 
-/** X-ESI-Error-Limit-Reset: seconds until the error window resets. */
+/** The most seconds a header may name: as milliseconds it is still a safe integer. */
+const MAX_HEADER_SECONDS = Math.floor(MAX_HEADER_COUNT / 1000);
+
+/** X-ESI-Error-Limit-Reset: seconds until the error window resets (saturated so that seconds * 1000 stays exact). */
 export function parseErrorLimitReset(raw: RawHeader): number | undefined {
-  return raw == null ? undefined : nonNegativeInteger("X-ESI-Error-Limit-Reset", raw);
+  return raw == null ? undefined : Math.min(nonNegativeInteger("X-ESI-Error-Limit-Reset", raw), MAX_HEADER_SECONDS);
 }
 
 /** X-Ratelimit-Group: the route group whose bucket the request spent tokens from, e.g. "char-wallet". */
@@ -65,6 +80,7 @@ export function parseRateLimitLimit(raw: RawHeader): RateLimitBudget | undefined
   const window = match[2]!;
   if (/^\d+$/.test(window)) windowSeconds = Number(window);
   else for (const part of window.matchAll(/(\d+)([smhd])/gi)) windowSeconds += Number(part[1]) * UNIT_SECONDS[part[2]!.toLowerCase()]!;
+  windowSeconds = Math.min(windowSeconds, MAX_HEADER_SECONDS);
   if (maxTokens <= 0 || windowSeconds <= 0) throw new HeaderParseError("X-Ratelimit-Limit", raw, `${expected}, with more than 0 tokens and seconds`);
   return { maxTokens, windowSeconds };
 }
@@ -91,16 +107,16 @@ const HTTP_DATE = [
 
 /**
  * Retry-After: either delay-seconds or an HTTP-date. Returns the milliseconds to wait from `now`
- * (0 for a date in the past).
+ * (0 for a date in the past), at most MAX_HEADER_COUNT: a huge wait is reported as it is, for the waiter to refuse.
  */
 export function parseRetryAfter(raw: RawHeader, now: number = Date.now()): number | undefined {
   if (raw == null) return undefined;
   const text = raw.trim();
-  if (INTEGER.test(text)) return Number(text) * 1000;
+  if (INTEGER.test(text)) return saturated(text, MAX_HEADER_SECONDS) * 1000;
   if (HTTP_DATE.some((form) => form.test(text))) {
     // asctime has no zone and means GMT; Date.parse would read it as local time.
     const at = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
-    if (Number.isFinite(at)) return Math.max(0, at - now);
+    if (Number.isFinite(at)) return Math.min(Math.max(0, at - now), MAX_HEADER_COUNT);
   }
   throw new HeaderParseError("Retry-After", raw, "delay-seconds or an HTTP-date");
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../clock.ts";
 import type { LimitSnapshot } from "../headers/limit-headers.ts";
 import type { BudgetStore, ErrorWindow } from "../stores/budget-store.ts";
 import type { Wait } from "./waiter.ts";
@@ -16,12 +17,20 @@ export interface ErrorAdmission {
  * reported yet (the transport's retries of 5xx), less one for every request in flight (each may fail).
  * Once the window should have reset, one request (a probe) goes first to learn whether it really did:
  * ESI's reset counts whole seconds, so a clock can only guess it.
+ *
+ * At cold start (no window known, here or in a shared store) requests go one at a time, as the rate-limit buckets
+ * do, until an answer tells the window: a burst that all fails then cannot spend more than the window allows.
+ * An answer without the headers (a proxy, a fake) ends the cold start too; a request that got no answer at all
+ * (network error) hands the probe to the next request.
  */
 export class ErrorLimitBudget {
   readonly #store: BudgetStore;
   readonly #threshold: number;
   readonly #key: string;
+  readonly #clock: Clock;
   #inFlight = 0;
+  /** An answer (with or without the headers) came in: the cold start is over. */
+  #warm = false;
   #unreportedErrors = 0;
   #probe: Promise<void> | undefined;
   #endProbe: (() => void) | undefined;
@@ -31,10 +40,11 @@ export class ErrorLimitBudget {
   #nextSettle: Promise<void> | undefined;
   #wakeOnSettle: (() => void) | undefined;
 
-  constructor(store: BudgetStore, options: { threshold: number; key?: string }) {
+  constructor(store: BudgetStore, options: { threshold: number; key?: string; clock?: Clock }) {
     this.#store = store;
     this.#threshold = options.threshold;
     this.#key = options.key ?? "esi-error-limit";
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Counts an error ESI has seen that no response reported to us yet (a 5xx the transport is retrying). */
@@ -46,13 +56,22 @@ export class ErrorLimitBudget {
   async admit(wait: Wait): Promise<ErrorAdmission> {
     for (;;) {
       const window = await this.#store.errorWindow(this.#key);
-      if (!window || this.#left(window) > this.#threshold) return this.#let(false);
+      if (!window) {
+        if (this.#warm) return this.#let(false);
+        // Cold start: one request at a time until an answer says what the window is.
+        if (this.#probe) {
+          await this.#probe;
+          continue;
+        }
+        return this.#startProbe();
+      }
+      if (this.#left(window) > this.#threshold) return this.#let(false);
       if (this.#inFlight > 0 && this.#leftIfNoneInFlight(window) > this.#threshold) {
         // Only the requests in flight could spend what is left: wait for one of them to answer, not for the reset.
         await this.#settleOfAny();
         continue;
       }
-      const now = Date.now();
+      const now = this.#clock.now();
       if (now < window.resetAt) {
         await wait(window.resetAt - now, "error-limit");
         continue;
@@ -62,8 +81,7 @@ export class ErrorLimitBudget {
         await this.#probe;
         continue;
       }
-      this.#probe = new Promise<void>((resolve) => (this.#endProbe = resolve));
-      return this.#let(true);
+      return this.#startProbe();
     }
   }
 
@@ -75,12 +93,13 @@ export class ErrorLimitBudget {
     const wake = this.#wakeOnSettle;
     this.#nextSettle = this.#wakeOnSettle = undefined;
     wake?.();
+    if (snapshot) this.#warm = true;
     try {
       const remain = snapshot?.errorLimitRemain;
       const reset = snapshot?.errorLimitResetSeconds;
       if (remain !== undefined && reset !== undefined) {
         this.#unreportedErrors = 0;
-        await this.#store.observeErrorWindow(this.#key, { remain, resetAt: Date.now() + reset * 1000 });
+        await this.#store.observeErrorWindow(this.#key, { remain, resetAt: this.#clock.now() + reset * 1000 });
       } else if (admission.probe) {
         const window = await this.#store.errorWindow(this.#key);
         if (window) this.#assumedOver = Math.max(this.#assumedOver, window.resetAt);
@@ -105,6 +124,11 @@ export class ErrorLimitBudget {
   #settleOfAny(): Promise<void> {
     this.#nextSettle ??= new Promise<void>((resolve) => (this.#wakeOnSettle = resolve));
     return this.#nextSettle;
+  }
+
+  #startProbe(): ErrorAdmission {
+    this.#probe = new Promise<void>((resolve) => (this.#endProbe = resolve));
+    return this.#let(true);
   }
 
   #let(probe: boolean): ErrorAdmission {

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../clock.ts";
 import type { LimitSnapshot, RateLimitBudget } from "../headers/limit-headers.ts";
 import type { OperationInfo } from "../operations.ts";
 import type { BudgetStore } from "../stores/budget-store.ts";
@@ -33,9 +34,11 @@ export class RateLimitBuckets {
   readonly #seen = new Set<string>();
   readonly #probes = new Map<string, Promise<void>>();
   readonly #endProbe = new Map<string, () => void>();
+  readonly #clock: Clock;
 
-  constructor(store: BudgetStore) {
+  constructor(store: BudgetStore, options: { clock?: Clock } = {}) {
     this.#store = store;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** The bucket a request spends from, or undefined when its operation has no rate limit we know of. */
@@ -82,7 +85,7 @@ export class RateLimitBuckets {
       const budget = this.#budget(group, operation);
       if (budget && snapshot?.rateLimitRemaining !== undefined) {
         // A 429 says when tokens come back (Retry-After); other answers only that they are spent.
-        const releaseAt = status === 429 && snapshot.retryAfterMs !== undefined ? Date.now() + snapshot.retryAfterMs : undefined;
+        const releaseAt = status === 429 && snapshot.retryAfterMs !== undefined ? this.#clock.now() + snapshot.retryAfterMs : undefined;
         await this.#store.observe(bucket, snapshot.rateLimitRemaining, budget.maxTokens, budget.windowSeconds * 1000, releaseAt);
       }
     } finally {

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../clock.ts";
 import type { BudgetStore, ErrorWindow, TakeResult } from "./budget-store.ts";
 
 interface Spent {
@@ -15,9 +16,15 @@ export class MemoryBudgetStore implements BudgetStore {
   #buckets = new Map<string, Spent[]>();
   #errorWindows = new Map<string, ErrorWindow>();
   #nextTicket = 0;
+  readonly #clock: Clock;
+
+  /** `clock`: whose time the windows run on (default the system clock; tests pass a ManualClock). */
+  constructor(options: { clock?: Clock } = {}) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   take(bucket: string, cost: number, limit: number, windowMs: number): TakeResult {
-    const now = Date.now();
+    const now = this.#clock.now();
     const spent = this.#live(bucket, now, windowMs);
     const used = spent.reduce((sum, s) => sum + s.tokens, 0);
     // A cost above the whole budget can never fit beside anything else: let it through once the bucket is empty.
@@ -40,11 +47,11 @@ export class MemoryBudgetStore implements BudgetStore {
     const entry = spent?.find((s) => s.ticket === ticket);
     if (!spent || !entry) return;
     if (cost <= 0) spent.splice(spent.indexOf(entry), 1);
-    else Object.assign(entry, { at: Date.now(), tokens: cost });
+    else Object.assign(entry, { at: this.#clock.now(), tokens: cost });
   }
 
   observe(bucket: string, remaining: number, limit: number, windowMs: number, releaseAt?: number): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     const spent = this.#live(bucket, now, windowMs);
     const used = spent.reduce((sum, s) => sum + s.tokens, 0);
     const missing = limit - used - remaining;

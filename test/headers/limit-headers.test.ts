@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   HeaderParseError,
+  MAX_HEADER_COUNT,
   parseErrorLimitRemain,
   parseErrorLimitReset,
   parseRateLimitGroup,
@@ -154,5 +155,49 @@ describe("readLimitSnapshot", () => {
     });
     expect(snapshot.rateLimitRemaining).toBeUndefined();
     expect(snapshot.unreadable.map((e) => e.header)).toEqual(["X-Ratelimit-Remaining"]);
+  });
+});
+
+describe("huge values", () => {
+  const now = Date.UTC(2026, 7, 4, 12, 0, 0);
+  const digits = fc.stringMatching(/^\d{1,400}$/);
+
+  it("read a count of any length, saturated at MAX_HEADER_COUNT instead of overflowing to Infinity", () => {
+    expect(parseErrorLimitRemain("9".repeat(400))).toBe(MAX_HEADER_COUNT);
+    expect(parseRateLimitRemaining("12345678901234567890")).toBe(MAX_HEADER_COUNT);
+    expect(parseRateLimitUsed("9007199254740991")).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseErrorLimitRemain("000000000000000000042")).toBe(42);
+    fc.assert(
+      fc.property(digits, (raw) => {
+        const value = parseErrorLimitRemain(raw)!;
+        expect(Number.isSafeInteger(value)).toBe(true);
+        expect(value).toBe(Math.min(Number(raw), MAX_HEADER_COUNT));
+      }),
+    );
+  });
+
+  it("read seconds so that they stay exact as milliseconds", () => {
+    expect(parseErrorLimitReset("999999999")).toBe(999_999_999);
+    expect(parseRetryAfter("999999999", now)).toBe(999_999_999_000);
+    fc.assert(
+      fc.property(digits, (raw) => {
+        const resetMs = parseErrorLimitReset(raw)! * 1000;
+        const retryMs = parseRetryAfter(raw, now)!;
+        expect(Number.isSafeInteger(resetMs)).toBe(true);
+        expect(Number.isSafeInteger(retryMs)).toBe(true);
+        expect(Number.isSafeInteger(now + retryMs)).toBe(true);
+        if (raw.length < 12) expect(retryMs).toBe(Number(raw) * 1000);
+      }),
+    );
+  });
+
+  it("read a Retry-After date years ahead as the (finite) wait until then", () => {
+    expect(parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now)).toBe(Date.UTC(9999, 11, 31, 23, 59, 59) - now);
+  });
+
+  it("read a rate-limit window of absurd length with its milliseconds still exact", () => {
+    const budget = parseRateLimitLimit(`150/${"999999999d".repeat(50)}`)!;
+    expect(budget.maxTokens).toBe(150);
+    expect(Number.isSafeInteger(budget.windowSeconds * 1000)).toBe(true);
   });
 });

@@ -52,11 +52,11 @@ Examples:
         process.stderr.write(`Log in with EVE Online: open this URL in a browser\n\n  ${start.url}\n\nWaiting for the login to come back to ${callbackUrl(server.port)} …\n`);
         if (openBrowser(start.url, { allowed: options.browser })) process.stderr.write("(opened in your browser)\n");
 
-        const { result, answer } = await server.next(timeoutSeconds * 1000);
+        const { result, answer } = await server.next(start.state, timeoutSeconds * 1000);
         try {
           if (result.error) throw new CliError(`EVE SSO did not log the character in: ${result.error}`, ExitCode.auth);
           if (!result.code) throw new CliError("the login came back without a code", ExitCode.auth);
-          const loggedIn = await sso.exchangeCode(result.code, { state: result.state ?? "", expectedState: start.state, codeVerifier: start.codeVerifier });
+          const loggedIn = await sso.exchangeCode(result.code, { state: result.state, expectedState: start.state, codeVerifier: start.codeVerifier });
           answer(true, `${loggedIn.characterName} is logged in to esikit.`);
           if (!settings.config.clientId) updateConfig(settings.home, { clientId: sso.clientId });
           const granted = loggedIn.scopes.length ? `with scopes: ${loggedIn.scopes.join(" ")}` : "with no scopes";

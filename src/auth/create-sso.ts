@@ -90,9 +90,13 @@ export class Sso {
       jwksCacheMs: options.jwks?.cacheMs,
       jwksCooldownMs: options.jwks?.cooldownMs,
     });
+    // Another process's refresh is waited for as long as SSO may take to answer it: every attempt timing out, plus backoff.
+    const attempts = (options.retryLimit ?? 2) + 1;
+    const inFlightGraceMs = attempts * (options.timeoutMs ?? 10_000) + (attempts - 1) * 2_000 + 5_000;
     this.tokens = new TokenManager({
       store: options.store,
       expiryMarginSeconds: options.expiryMarginSeconds,
+      inFlightGraceMs,
       refresh: async (refreshToken, characterId) => {
         const { token_endpoint } = await this.#metadataFor(characterId);
         return requestToken(this.#http, token_endpoint, this.#credentials, { grant_type: "refresh_token", refresh_token: refreshToken }, characterId);
@@ -209,7 +213,10 @@ export class Sso {
     return this.tokens.characterIds();
   }
 
-  /** Listens for token-refreshed (EsiPy's AFTER_TOKEN_REFRESH), token-revoked and token-refresh-failed. */
+  /**
+   * Listens for token-refreshed (EsiPy's AFTER_TOKEN_REFRESH), token-revoked, token-refresh-failed, and the
+   * store's store-permissions-fixed.
+   */
   on<E extends TokenEventName>(event: E, listener: (payload: EsiEvents[E]) => void): () => void {
     return this.tokens.events.on(event, listener);
   }

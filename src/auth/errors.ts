@@ -1,7 +1,10 @@
 /**
  * The errors of EVE SSO and of the auth middleware. Their messages name the character, the scope or the SSO
- * endpoint, and never carry a client secret, an access token or a refresh token: they are safe to log.
+ * endpoint, and never carry a client secret, an access token or a refresh token: they are safe to log. A cause is
+ * always scrubbed to name, code and a redacted message (safeCause): never a Request, headers or a body.
  */
+import { safeCause } from "../errors/safe-cause.ts";
+
 
 /** EVE SSO answered with an error, an unreadable body, or not at all. */
 export class SsoError extends Error {
@@ -12,7 +15,7 @@ export class SsoError extends Error {
   readonly characterId: number | undefined;
 
   constructor(message: string, details: { status?: number; code?: string; characterId?: number; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, details.cause === undefined ? undefined : { cause: safeCause(details.cause) });
     this.name = "SsoError";
     this.status = details.status;
     this.code = details.code;
@@ -77,7 +80,7 @@ export class TokenVerificationError extends Error {
   readonly reason: string;
 
   constructor(reason: string, options?: { cause?: unknown }) {
-    super(`The access token failed verification: ${reason}`, options);
+    super(`The access token failed verification: ${reason}`, options?.cause === undefined ? undefined : { cause: safeCause(options.cause) });
     this.name = "TokenVerificationError";
     this.reason = reason;
   }

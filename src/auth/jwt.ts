@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { redactSecrets, safeCause } from "../errors/safe-cause.ts";
 import { TokenVerificationError } from "./errors.ts";
 
 /** What an EVE SSO access token says about its character. */
@@ -88,19 +89,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): (accessToken
       if (!audience.includes(EVE_AUDIENCE)) throw new TokenVerificationError(`its audience does not include "${EVE_AUDIENCE}"`);
       return eveClaims(payload);
     } catch (error) {
-      throw toVerificationError(error);
+      throw toVerificationError(error, accessToken);
     }
   };
 }
 
-function toVerificationError(error: unknown): TokenVerificationError {
+/** The cause is scrubbed: jose's claim errors carry the token's payload. */
+function toVerificationError(error: unknown, accessToken: string): TokenVerificationError {
   if (error instanceof TokenVerificationError) return error;
-  if (error instanceof joseErrors.JWTExpired) return new TokenVerificationError("it has expired", { cause: error });
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return new TokenVerificationError(`its "${error.claim}" claim is wrong (${error.reason})`, { cause: error });
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenVerificationError("its signature does not match EVE SSO's key", { cause: error });
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new TokenVerificationError("it is not signed with RS256", { cause: error });
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return new TokenVerificationError("EVE SSO's key set has no key for it", { cause: error });
-  if (error instanceof joseErrors.JOSEError) return new TokenVerificationError(`${error.code}: ${error.message}`, { cause: error });
-  if (error instanceof Error) return new TokenVerificationError(`the check could not run (${error.name}: ${error.message})`, { cause: error });
+  const options = { cause: safeCause(error, [accessToken]) };
+  if (error instanceof joseErrors.JWTExpired) return new TokenVerificationError("it has expired", options);
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return new TokenVerificationError(`its "${error.claim}" claim is wrong (${error.reason})`, options);
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenVerificationError("its signature does not match EVE SSO's key", options);
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new TokenVerificationError("it is not signed with RS256", options);
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return new TokenVerificationError("EVE SSO's key set has no key for it", options);
+  const reason = redactSecrets(error instanceof Error ? `${error.name}: ${error.message}` : "", [accessToken]);
+  if (error instanceof joseErrors.JOSEError) return new TokenVerificationError(`${error.code}: ${redactSecrets(error.message, [accessToken])}`, options);
+  if (error instanceof Error) return new TokenVerificationError(`the check could not run (${reason})`, options);
   return new TokenVerificationError("the check could not run");
 }

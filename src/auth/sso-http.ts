@@ -1,4 +1,5 @@
 import ky, { HTTPError, TimeoutError, type KyInstance } from "ky";
+import { safeCause } from "../errors/safe-cause.ts";
 import { SsoError } from "./errors.ts";
 
 export interface SsoHttpOptions {
@@ -35,15 +36,19 @@ export function createSsoHttp(options: SsoHttpOptions): KyInstance {
   });
 }
 
-/** Turns ky's failures into an SsoError naming the endpoint, never the request body (it holds the secrets). */
-export function toSsoError(error: unknown, what: string, characterId?: number): SsoError {
+/**
+ * Turns ky's failures into an SsoError naming the endpoint. Its cause is scrubbed (name, code, redacted message):
+ * ky's errors hold the Request, whose body and Authorization header carry the secrets.
+ */
+export function toSsoError(error: unknown, what: string, characterId?: number, secrets: readonly string[] = []): SsoError {
   if (error instanceof SsoError) return error;
+  const cause = safeCause(error, secrets);
   if (error instanceof HTTPError) {
-    return new SsoError(`${what} failed: EVE SSO answered ${error.response.status} ${error.response.statusText}`.trim(), { status: error.response.status, characterId });
+    return new SsoError(`${what} failed: EVE SSO answered ${error.response.status} ${error.response.statusText}`.trim(), { status: error.response.status, characterId, cause });
   }
-  if (error instanceof TimeoutError) return new SsoError(`${what} failed: EVE SSO did not answer in time`, { characterId });
+  if (error instanceof TimeoutError) return new SsoError(`${what} failed: EVE SSO did not answer in time`, { characterId, cause });
   const reason = error instanceof Error ? error.name : "unknown failure";
-  return new SsoError(`${what} failed: EVE SSO could not be reached (${reason})`, { characterId });
+  return new SsoError(`${what} failed: EVE SSO could not be reached (${reason})`, { characterId, cause });
 }
 
 /** Reads a JSON body, or explains what came instead (an HTML error page from a proxy, for example). */

@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { safeCause } from "../errors/safe-cause.ts";
 import { EsiEventEmitter, type EsiEvents } from "../events.ts";
+import { isDeadOwner, newOwner, ownerTag, parseOwnerTag } from "../stores/process-owner.ts";
 import type { TokenSet, TokenStore } from "../stores/types.ts";
 import { InvalidGrantError, NotLoggedInError, SsoError } from "./errors.ts";
 import { readUnverifiedClaims } from "./jwt.ts";
 import type { TokenResponse } from "./token-requests.ts";
 
-/** The events about tokens, emitted per character. Payloads never hold a token. */
-export type TokenEventName = "token-refreshed" | "token-revoked" | "token-refresh-failed";
+/** The events about tokens (emitted per character) and their store. Payloads never hold a token. */
+export type TokenEventName = "token-refreshed" | "token-revoked" | "token-refresh-failed" | "store-permissions-fixed";
 export type TokenEvents = Pick<EsiEvents, TokenEventName>;
 
 /** The key of a token set whose character is not known yet (the seed flow: a refresh token and nothing else). */
@@ -26,24 +29,52 @@ export interface TokenManagerOptions {
   /** A token expiring within this many seconds counts as expired, so it does not expire in flight. Default 60. */
   expiryMarginSeconds?: number;
   now?: () => number;
+  /**
+   * How long another process's refresh may stay at EVE SSO before this one stops waiting for its outcome and
+   * presents the same refresh token itself, ms. Should cover SSO's worst case (attempts x timeout + backoff).
+   * Default 45 s. A holder known dead (a process of this host that no longer runs) is not waited for.
+   */
+  inFlightGraceMs?: number;
+  /** How often a process waiting for another's refresh reads the store again, ms. Default 50. */
+  inFlightPollMs?: number;
 }
 
 interface Entry {
   tokens: TokenSet;
   /** The one refresh in flight: every caller for this character waits on it. */
   refreshing?: Promise<TokenSet>;
-  /** SSO refused the refresh token: fail fast until the character logs in again. */
-  refusal?: InvalidGrantError;
+  /** SSO refused this refresh token: fail fast until the store holds another set, or the app hands one over. */
+  refusal?: { error: InvalidGrantError; refreshToken: string | undefined };
   /** The last write to the store. */
-  saving?: Promise<void>;
-  /** True while the newest tokens are not known to be in the store. */
-  unsaved?: boolean;
+  saving?: Promise<boolean>;
+  /** Set while the newest tokens are not known to be in the store; `replacing`: written only over that set. */
+  unsaved?: { replacing: { refreshToken: string | undefined } | undefined };
 }
+
+/** What one round of the rotation rule came to. */
+type Round = { tokens: TokenSet } | { waitFor: string; refreshToken: string } | { again: true };
+
+/** What one refresh (all its rounds) keeps: the in-flight markers seen and since when, the token presented. */
+interface RefreshState {
+  seen: Map<string, number>;
+  presented?: string;
+  startAccessToken: string;
+}
+
+/** Rounds that found the store changed under them before giving up (each is a write by another process). */
+const MAX_ROUNDS = 20;
 
 /**
  * The token sets of every character one app holds, keyed by character id (or "default" before the character is
  * known). Refreshes are single-flight per character; a rotated refresh token reaches the store before the new
  * access token is handed out; events report refreshes, failures and revocations.
+ *
+ * The rotation rule, the same for every store (the refresh token is the fencing token): under the store's lock,
+ * read the set again; if another process rotated it, use theirs; if another process has it at SSO right now (its
+ * marker in the set), wait for that outcome; else mark it, refresh, and write the new set only if the stored
+ * refresh token is still the one presented (compare-and-set); a lost compare-and-set means another process wrote
+ * a newer set: use that. A refusal (invalid_grant) is remembered for the refused refresh token only: a newer set
+ * in the store (a login by another process) lifts it.
  */
 export class TokenManager {
   readonly events = new EsiEventEmitter();
@@ -51,6 +82,8 @@ export class TokenManager {
   readonly #store: TokenStore | undefined;
   readonly #refresh: TokenManagerOptions["refresh"];
   readonly #now: () => number;
+  readonly #graceMs: number;
+  readonly #pollMs: number;
   readonly #entries = new Map<string, Entry>();
   #loading: Promise<void> | undefined;
 
@@ -60,6 +93,12 @@ export class TokenManager {
     this.#now = options.now ?? Date.now;
     this.marginSeconds = options.expiryMarginSeconds ?? 60;
     if (!(this.marginSeconds >= 0)) throw new TypeError(`expiryMarginSeconds must be 0 or more, got ${String(options.expiryMarginSeconds)}`);
+    this.#graceMs = options.inFlightGraceMs ?? 45_000;
+    if (!(this.#graceMs >= 0)) throw new TypeError(`inFlightGraceMs must be 0 or more ms, got ${String(options.inFlightGraceMs)}`);
+    this.#pollMs = options.inFlightPollMs ?? 50;
+    if (!(this.#pollMs > 0)) throw new TypeError(`inFlightPollMs must be more than 0 ms, got ${String(options.inFlightPollMs)}`);
+    // The store's own events (a token file's mode fixed) reach the Sso's listeners.
+    options.store?.events?.on("store-permissions-fixed", (payload) => this.events.emit("store-permissions-fixed", payload));
   }
 
   /** Reads the store's token sets once; sets already in memory win (they are newer). */
@@ -69,7 +108,7 @@ export class TokenManager {
     this.#loading ??= (async () => {
       for (const key of await store.keys()) {
         if (this.#entries.has(key)) continue;
-        const tokens = await store.get(key);
+        const tokens = withoutMarker(await store.get(key));
         if (tokens && !this.#entries.has(key)) this.#entries.set(key, { tokens });
       }
     })().catch((error: unknown) => {
@@ -158,7 +197,7 @@ export class TokenManager {
     // New tokens from the app lift an earlier refusal and win over any refresh in flight.
     const entry: Entry = { tokens };
     this.#entries.set(key, entry);
-    return this.#persist(key, entry);
+    return this.#save(key, entry, undefined).then(() => undefined);
   }
 
   /** True when there is no usable access token, or it expires within the margin. */
@@ -174,45 +213,99 @@ export class TokenManager {
   async fresh(key: string, options: { force?: boolean; rejected?: string } = {}): Promise<TokenSet> {
     const entry = this.#entries.get(key);
     if (!entry) throw new NotLoggedInError(`No tokens for ${key === UNNAMED_KEY ? "the unnamed character" : `character ${key}`}.`);
-    if (entry.refusal) throw entry.refusal;
+    if (entry.refusal) await this.#recheckRefusal(key, entry, entry.refusal);
     if (entry.saving) await entry.saving.catch(() => undefined);
-    if (entry.unsaved) await this.#persist(key, entry);
+    if (entry.unsaved) await this.#save(key, entry, entry.unsaved.replacing);
     const stale = options.rejected !== undefined ? entry.tokens.accessToken === options.rejected : false;
     if (!options.force && !stale && !this.isExpired(key)) return entry.tokens;
-    entry.refreshing ??= this.#refreshEntry(key, entry).finally(() => {
+    entry.refreshing ??= this.#refreshEntry(key, entry, options).finally(() => {
       entry.refreshing = undefined;
     });
     return entry.refreshing;
   }
 
-  async #refreshEntry(key: string, entry: Entry): Promise<TokenSet> {
-    const run = () => this.#refreshNow(key, entry);
+  /** A refused set stays refused only while the store holds nothing else: another process may have logged the character in. */
+  async #recheckRefusal(key: string, entry: Entry, refusal: NonNullable<Entry["refusal"]>): Promise<void> {
+    const stored = this.#store ? withoutMarker(await this.#store.get(key)) : undefined;
+    if (!stored || stored.refreshToken === refusal.refreshToken || entry !== this.#entries.get(key)) throw refusal.error;
+    entry.tokens = stored;
+    entry.refusal = undefined;
+  }
+
+  async #refreshEntry(key: string, entry: Entry, options: { force?: boolean; rejected?: string }): Promise<TokenSet> {
+    const state: RefreshState = { seen: new Map(), startAccessToken: entry.tokens.accessToken };
     try {
-      return await (this.#store?.withLock ? this.#store.withLock(key, run) : run());
+      for (let round = 0; ; round++) {
+        const store = this.#store;
+        const run = () => this.#round(key, entry, options, state);
+        const outcome = await (store?.withLock ? store.withLock(key, run) : run());
+        if ("tokens" in outcome) return outcome.tokens;
+        if ("waitFor" in outcome) await this.#waitForOther(key, outcome.waitFor, outcome.refreshToken, state);
+        else if (round >= MAX_ROUNDS) {
+          throw new SsoError(`Refreshing the token of ${describe(key, entry.tokens.characterId)} failed: the token store kept changing under it (${MAX_ROUNDS} rounds)`, { characterId: entry.tokens.characterId });
+        }
+      }
     } catch (error) {
       const characterId = entry.tokens.characterId;
-      if (error instanceof InvalidGrantError) entry.refusal = error;
+      if (error instanceof InvalidGrantError) entry.refusal = { error, refreshToken: state.presented };
       this.events.emit("token-refresh-failed", { characterId, error: error instanceof Error ? error.message : "refresh failed" });
       throw error;
     }
   }
 
-  async #refreshNow(key: string, entry: Entry): Promise<TokenSet> {
-    let current = entry.tokens;
-    // With a shared store another process may have refreshed already: its refresh token is the newest.
-    if (this.#store?.withLock) {
-      const stored = await this.#store.get(key);
-      if (stored && stored.refreshToken && stored.refreshToken !== current.refreshToken) {
-        current = stored;
-        entry.tokens = stored;
-        if (stored.accessToken && stored.expiresAt - this.marginSeconds * 1000 > this.#now()) return stored;
+  /** One round of the rotation rule, under the store's lock (see the class comment). */
+  async #round(key: string, entry: Entry, options: { force?: boolean; rejected?: string }, state: RefreshState): Promise<Round> {
+    const store = this.#store;
+    const usable = (tokens: TokenSet) =>
+      tokens.accessToken !== "" &&
+      tokens.expiresAt - this.marginSeconds * 1000 > this.#now() &&
+      tokens.accessToken !== options.rejected &&
+      !(options.force && tokens.accessToken === state.startAccessToken);
+    let stored: TokenSet | undefined;
+    if (store) {
+      stored = await store.get(key);
+      if (entry !== this.#entries.get(key)) return { tokens: entry.tokens }; // the app replaced the tokens meanwhile
+      if (stored && (stored.refreshToken !== entry.tokens.refreshToken || stored.accessToken !== entry.tokens.accessToken)) {
+        // Another process refreshed (or logged the character in): its set is the newest.
+        entry.tokens = withoutMarker(stored)!;
+        if (usable(entry.tokens)) return { tokens: entry.tokens };
+      }
+      const marker = stored?.presentedBy;
+      if (marker !== undefined && stored?.refreshToken !== undefined && !isDeadOwner(parseOwnerTag(marker))) {
+        // Another process has this refresh token at SSO: presenting it again would be refused once it rotated.
+        const since = state.seen.get(marker) ?? this.#now();
+        state.seen.set(marker, since);
+        if (this.#now() - since < this.#graceMs) return { waitFor: marker, refreshToken: stored.refreshToken };
       }
     }
+    const current = entry.tokens;
     const characterId = current.characterId;
     if (!current.refreshToken) {
       throw new NotLoggedInError(`The access token of ${describe(key, characterId)} has expired and there is no refresh token: log the character in again.`, characterId);
     }
-    const response = await this.#refresh(current.refreshToken, characterId);
+    const presented = current.refreshToken;
+    // What the store holds now (nothing: it lost the set, or never had it): every write below is over exactly that.
+    const replacing = { refreshToken: stored?.refreshToken };
+    if (stored && !(await this.#write(key, presented, { ...current, presentedBy: ownerTag(newOwner()) }, characterId))) return { again: true };
+    state.presented = presented;
+    let response: TokenResponse;
+    try {
+      response = await this.#refresh(presented, characterId);
+    } catch (error) {
+      if (stored && store) {
+        // Lift our marker, so others need not wait for a refresh that is over. Best effort: the error matters more.
+        await this.#write(key, presented, current, characterId).catch(() => false);
+        if (error instanceof InvalidGrantError) {
+          // Refused because another process rotated it meanwhile (we were paused past the lock)? Then theirs is the one.
+          const after = withoutMarker(await store.get(key));
+          if (after && after.refreshToken !== presented && entry === this.#entries.get(key)) {
+            entry.tokens = after;
+            return usable(after) ? { tokens: after } : { again: true };
+          }
+        }
+      }
+      throw error;
+    }
     const claims = readUnverifiedClaims(response.access_token);
     if (characterId !== undefined && claims && claims.characterId !== characterId) {
       throw new SsoError(`EVE SSO returned a token for character ${claims.characterId} when refreshing character ${characterId}`, { characterId });
@@ -220,42 +313,89 @@ export class TokenManager {
     const next: TokenSet = {
       accessToken: response.access_token,
       // "Always store the latest refresh token"; where SSO sent none, the old one stays valid.
-      refreshToken: response.refresh_token ?? current.refreshToken,
+      refreshToken: response.refresh_token ?? presented,
       expiresAt: this.#now() + response.expires_in * 1000,
       scopes: claims?.scopes ?? [],
       characterId: claims?.characterId ?? characterId,
       characterName: claims?.name ?? current.characterName,
       ownerHash: claims?.ownerHash ?? current.ownerHash,
     };
-    if (entry !== this.#entries.get(key)) return next; // the app replaced the tokens meanwhile: theirs win
+    if (entry !== this.#entries.get(key)) return { tokens: next }; // the app replaced the tokens meanwhile: theirs win
     entry.tokens = next;
-    // Persisted before anyone gets the new access token: a crash now cannot lose the rotated refresh token.
-    await this.#persist(key, entry);
+    // Stored before anyone gets the new access token (a crash now cannot lose the rotated refresh token), and only
+    // over the set it replaces: a process paused past its lock cannot overwrite a newer set.
+    if (!(await this.#save(key, entry, replacing))) {
+      // Another process wrote a newer set meanwhile (#save took it): use it.
+      return usable(entry.tokens) ? { tokens: entry.tokens } : { again: true };
+    }
     this.events.emit("token-refreshed", { characterId: next.characterId, scopes: next.scopes, expiresAt: next.expiresAt });
-    return next;
+    return { tokens: next };
   }
 
-  /** Writes the entry's tokens. Until a write succeeds the entry is marked unsaved and the next use tries again. */
-  #persist(key: string, entry: Entry): Promise<void> {
+  /**
+   * Waits, outside the lock, until the other process's refresh shows in the store (new tokens, or its marker
+   * gone), until its holder is known dead, or until the grace is over.
+   */
+  async #waitForOther(key: string, marker: string, refreshToken: string, state: RefreshState): Promise<void> {
+    const store = this.#store!;
+    const since = state.seen.get(marker) ?? this.#now();
+    while (this.#now() - since < this.#graceMs && !isDeadOwner(parseOwnerTag(marker))) {
+      await sleep(this.#pollMs);
+      const stored = await store.get(key);
+      if (!stored || stored.presentedBy !== marker || stored.refreshToken !== refreshToken) return;
+    }
+  }
+
+  /** A compare-and-set on the refresh token; stores without one get a read-then-write. */
+  async #write(key: string, expected: string | undefined, tokens: TokenSet, characterId: number | undefined): Promise<boolean> {
+    const store = this.#store!;
+    try {
+      if (store.compareAndSet) return await store.compareAndSet(key, expected, tokens);
+      if ((await store.get(key))?.refreshToken !== expected) return false;
+      await store.set(key, tokens);
+      return true;
+    } catch (error) {
+      throw this.#saveError(key, characterId, tokens, error);
+    }
+  }
+
+  /**
+   * Writes the entry's tokens: over anything (a login, updateToken), or with `replacing` only over the set they
+   * replace (a rotation). Until a write succeeds the entry is marked unsaved and the next use tries again. A lost
+   * compare-and-set answers false and leaves the winner's set in the entry.
+   */
+  async #save(key: string, entry: Entry, replacing: { refreshToken: string | undefined } | undefined): Promise<boolean> {
     const store = this.#store;
-    if (!store) return Promise.resolve();
+    if (!store) return true;
     const tokens = entry.tokens;
-    entry.unsaved = true;
+    entry.unsaved = { replacing };
     const write = (async () => {
+      if (replacing) return this.#write(key, replacing.refreshToken, tokens, tokens.characterId);
       try {
         await store.set(key, tokens);
+        return true;
       } catch (error) {
-        throw new SsoError(`Saving the tokens of ${describe(key, tokens.characterId)} to the token store failed`, { characterId: tokens.characterId, cause: error });
+        throw this.#saveError(key, tokens.characterId, tokens, error);
       }
     })();
     entry.saving = write;
     write.then(
       () => {
-        if (entry.tokens === tokens) entry.unsaved = false;
+        if (entry.tokens === tokens) entry.unsaved = undefined;
       },
       () => undefined, // reported to whoever awaits the write, and again on the next use
     );
-    return write;
+    const kept = await write;
+    if (!kept) {
+      const winner = withoutMarker(await store.get(key));
+      if (winner && entry.tokens === tokens) entry.tokens = winner;
+    }
+    return kept;
+  }
+
+  #saveError(key: string, characterId: number | undefined, tokens: TokenSet, error: unknown): SsoError {
+    const secrets = [tokens.accessToken, tokens.refreshToken].filter((s): s is string => typeof s === "string");
+    return new SsoError(`Saving the tokens of ${describe(key, characterId)} to the token store failed`, { characterId, cause: safeCause(error, secrets) });
   }
 
   /** Forgets a character's tokens here and in the store, and reports it. */
@@ -265,6 +405,13 @@ export class TokenManager {
     await this.#store?.delete(key);
     this.events.emit("token-revoked", { characterId });
   }
+}
+
+/** A set as the app may see it: without the rotation's in-flight marker. */
+function withoutMarker(tokens: TokenSet | undefined): TokenSet | undefined {
+  if (!tokens || tokens.presentedBy === undefined) return tokens;
+  const { presentedBy: _marker, ...rest } = tokens;
+  return rest;
 }
 
 function describe(key: string, characterId: number | undefined): string {

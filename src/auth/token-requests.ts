@@ -1,4 +1,5 @@
 import type { KyInstance } from "ky";
+import { redactAndCut } from "../errors/safe-cause.ts";
 import { InvalidGrantError, SsoError } from "./errors.ts";
 import { readJson, toSsoError } from "./sso-http.ts";
 
@@ -40,14 +41,15 @@ export async function requestToken(http: KyInstance, endpoint: string, client: C
   const what = grant.grant_type === "refresh_token" ? "Refreshing the token" : "Exchanging the authorization code";
   const body = new URLSearchParams(grant as Record<string, string>);
   const headers = authenticateClient(client, body, { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" });
+  const secrets = secretsOf(client, Object.values(grant));
   let response: Response;
   try {
     response = await http.post(endpoint, { body, headers });
   } catch (error) {
-    throw toSsoError(error, what, characterId);
+    throw toSsoError(error, what, characterId, secrets);
   }
   const json = (await readJson(response, what, characterId)) as Record<string, unknown> | null;
-  if (!response.ok) throw oauthError(json, response.status, what, characterId, [client.clientSecret, ...Object.values(grant)]);
+  if (!response.ok) throw oauthError(json, response.status, what, characterId, secrets);
   if (typeof json?.access_token !== "string" || json.access_token === "") {
     throw new SsoError(`${what} failed: EVE SSO's answer has no access_token`, { status: response.status, characterId });
   }
@@ -68,29 +70,38 @@ export async function revokeToken(
   const what = "Revoking the token";
   const body = new URLSearchParams({ token: token.value, token_type_hint: token.hint });
   const headers = authenticateClient(client, body, { "Content-Type": "application/x-www-form-urlencoded" });
+  const secrets = secretsOf(client, [token.value]);
   let response: Response;
   try {
     response = await http.post(endpoint, { body, headers });
   } catch (error) {
-    throw toSsoError(error, what, characterId);
+    throw toSsoError(error, what, characterId, secrets);
   }
   if (!response.ok) {
     const json = (await readJson(response, what, characterId).catch(() => null)) as Record<string, unknown> | null;
-    throw oauthError(json, response.status, what, characterId, [client.clientSecret, token.value]);
+    throw oauthError(json, response.status, what, characterId, secrets);
   }
   await response.body?.cancel();
 }
 
+/** Everything a token request carries that must never reach a message: the secret (and its Basic form), the grant's values. */
+function secretsOf(client: ClientCredentials, values: readonly string[]): string[] {
+  const secrets = values.filter((value) => value !== "refresh_token" && value !== "authorization_code");
+  if (client.clientSecret !== undefined) {
+    secrets.push(client.clientSecret, Buffer.from(`${client.clientId}:${client.clientSecret}`, "utf8").toString("base64"));
+  }
+  return secrets;
+}
+
 /**
- * Only the OAuth error code and a short, single-line description make it into the message, and neither if it
- * echoes a secret the request carried.
+ * Only the OAuth error code and a short, single-line description make it into the message, with every secret the
+ * request carried redacted first and cut after (cutting first could leave a prefix of a secret behind).
  */
-function oauthError(json: Record<string, unknown> | null, status: number, what: string, characterId: number | undefined, secrets: Array<string | undefined>): SsoError {
-  const echoes = (text: string) => secrets.some((secret) => secret !== undefined && secret.length >= 4 && text.includes(secret));
-  const rawCode = typeof json?.error === "string" ? json.error.slice(0, 64) : undefined;
-  const code = rawCode !== undefined && !echoes(rawCode) ? rawCode : undefined;
-  const rawDescription = typeof json?.error_description === "string" ? json.error_description.replace(/\s+/g, " ").slice(0, 200) : undefined;
-  const description = rawDescription !== undefined && !echoes(rawDescription) ? rawDescription : undefined;
+function oauthError(json: Record<string, unknown> | null, status: number, what: string, characterId: number | undefined, secrets: readonly string[]): SsoError {
+  const rawCode = typeof json?.error === "string" ? redactAndCut(json.error, secrets, 64) : undefined;
+  // An OAuth error code is a plain word: anything else (something echoed back) is not shown as one.
+  const code = rawCode !== undefined && /^[a-z_]+$/i.test(rawCode) ? rawCode : undefined;
+  const description = typeof json?.error_description === "string" ? redactAndCut(json.error_description.replace(/\s+/g, " "), secrets, 200) : undefined;
   if (code === "invalid_grant") return new InvalidGrantError({ status, characterId, description });
   const detail = [code, description].filter(Boolean).join(": ") || "no error code";
   return new SsoError(`${what} failed: EVE SSO answered ${status} (${detail})`, { status, code, characterId });

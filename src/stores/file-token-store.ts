@@ -1,6 +1,9 @@
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { EsiEventEmitter } from "../events.ts";
+import { FileLock, type FileLockOptions } from "./file-lock.ts";
+import { isAlive } from "./process-owner.ts";
 import type { TokenSet, TokenStore } from "./types.ts";
 
 interface TokenFile {
@@ -8,20 +11,38 @@ interface TokenFile {
   tokens: Record<string, TokenSet>;
 }
 
+export interface FileTokenStoreOptions {
+  /** The lock files beside the token file (stale time, wait limit). */
+  lock?: FileLockOptions;
+}
+
+/** What a change of the file decided: write it, leave it as it is, or (compare-and-set lost) leave it and say so. */
+type Edit = (file: TokenFile) => boolean;
+
 /**
- * Tokens in one JSON file, readable by its owner only (mode 0600). Every write goes to a temporary file that is
- * fsynced and then renamed over the old one, and the directory is fsynced: a crash at any moment leaves either
- * the old file or the new one, never a torn or empty one. Writes within a process are serialised; the file is
- * read again on every get, so several processes see each other's refreshes (without a cross-process lock).
+ * Tokens in one JSON file, readable by its owner only (mode 0600; a file found wider is set back, with a
+ * `store-permissions-fixed` event). Every write goes to a temporary file that is fsynced and renamed over the old
+ * one, and the directory is fsynced: a crash leaves the old file or the new one, never a torn one.
+ *
+ * Safe for several processes on one machine (or a file system with working O_EXCL): every read-modify-write holds
+ * `<file>.lock`, and a refresh holds `<file>.<key>.lock`; a lock left by a dead process is taken over at once, an
+ * untouched one after its stale time. Writes of a rotated token are compare-and-set on the refresh token.
  */
 export class FileTokenStore implements TokenStore {
   readonly path: string;
+  readonly events = new EsiEventEmitter();
+  readonly #lockOptions: FileLockOptions;
+  readonly #writeLock: FileLock;
+  /** In-process callers queue here, so only other processes are waited for by polling the lock file. */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #keyQueues = new Map<string, Promise<unknown>>();
   #swept = false;
 
-  constructor(path: string) {
+  constructor(path: string, options: FileTokenStoreOptions = {}) {
     if (typeof path !== "string" || path === "") throw new TypeError("FileTokenStore needs the path of its file");
     this.path = path;
+    this.#lockOptions = options.lock ?? {};
+    this.#writeLock = new FileLock(`${path}.lock`, this.#lockOptions);
   }
 
   async get(key: string): Promise<TokenSet | undefined> {
@@ -32,24 +53,63 @@ export class FileTokenStore implements TokenStore {
     return Object.keys((await this.#read()).tokens);
   }
 
-  set(key: string, tokens: TokenSet): Promise<void> {
-    return this.#change((file) => {
+  async set(key: string, tokens: TokenSet): Promise<void> {
+    await this.#change((file) => {
       file.tokens[key] = tokens;
+      return true;
     });
   }
 
-  delete(key: string): Promise<void> {
-    return this.#change((file) => {
+  async delete(key: string): Promise<void> {
+    await this.#change((file) => {
+      if (!(key in file.tokens)) return false;
       delete file.tokens[key];
+      return true;
     });
   }
 
-  /** Read, change, write: one at a time within this process. */
-  #change(edit: (file: TokenFile) => void): Promise<void> {
+  /** Writes only if the stored refresh token is still `expected`: read and write under the file's lock. */
+  compareAndSet(key: string, expected: string | undefined, tokens: TokenSet): Promise<boolean> {
+    return this.#change((file) => {
+      if (file.tokens[key]?.refreshToken !== expected) return false;
+      file.tokens[key] = tokens;
+      return true;
+    });
+  }
+
+  /** Runs `fn` holding `<file>.<key>.lock`: one refresh per character across every process using the file. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#keyQueues.get(key) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      return new FileLock(`${this.path}.${lockName(key)}.lock`, this.#lockOptions).run(() => fn());
+    });
+    const tail = run.catch(() => undefined);
+    this.#keyQueues.set(key, tail);
+    void tail.then(() => {
+      if (this.#keyQueues.get(key) === tail) this.#keyQueues.delete(key);
+    });
+    return run;
+  }
+
+  /** Read, change, write: under the file's lock, one at a time within this process. */
+  #change(edit: Edit): Promise<boolean> {
     const run = this.#queue.then(async () => {
-      const file = await this.#read();
-      edit(file);
-      await this.#write(file);
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      if (!this.#swept) {
+        this.#swept = true;
+        await removeLeftovers(this.path, this.#lockOptions);
+      }
+      // A takeover of our lock (we were paused past its stale time) is seen before the rename: start again.
+      for (let attempt = 0; ; attempt++) {
+        const outcome = await this.#writeLock.run(async (stillHeld) => {
+          const file = await this.#read();
+          if (!edit(file)) return false;
+          return (await this.#write(file, stillHeld)) ? true : undefined;
+        });
+        if (outcome !== undefined) return outcome;
+        if (attempt >= 3) throw new Error(`Writing the token file ${this.path} failed: its lock kept being taken over by other processes`);
+      }
     });
     this.#queue = run.catch(() => undefined);
     return run;
@@ -58,10 +118,16 @@ export class FileTokenStore implements TokenStore {
   async #read(): Promise<TokenFile> {
     let text: string;
     try {
-      text = await readFile(this.path, "utf8");
+      const handle = await open(this.path, "r");
+      try {
+        await this.#fixMode(handle);
+        text = await handle.readFile("utf8");
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, tokens: {} };
-      throw new Error(`Reading the token file ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
+      throw new Error(`Reading the token file ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     }
     let parsed: unknown;
     try {
@@ -77,13 +143,18 @@ export class FileTokenStore implements TokenStore {
     return file as TokenFile;
   }
 
-  async #write(file: TokenFile): Promise<void> {
+  /** A token file others can read is set back to 0600 before it is read (POSIX modes only). */
+  async #fixMode(handle: import("node:fs/promises").FileHandle): Promise<void> {
+    if (process.platform === "win32") return;
+    const mode = (await handle.stat()).mode & 0o777;
+    if ((mode & 0o077) === 0) return;
+    await handle.chmod(0o600);
+    this.events.emit("store-permissions-fixed", { store: "file", path: this.path, previousMode: mode.toString(8).padStart(3, "0"), mode: "600" });
+  }
+
+  /** Answers false (nothing renamed) when the lock was taken over while the new file was being written. */
+  async #write(file: TokenFile, stillHeld: () => Promise<boolean>): Promise<boolean> {
     const dir = dirname(this.path);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    if (!this.#swept) {
-      this.#swept = true;
-      await removeOrphanedTempFiles(this.path);
-    }
     const temp = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await open(temp, "wx", 0o600);
     try {
@@ -96,37 +167,50 @@ export class FileTokenStore implements TokenStore {
     }
     await handle.close();
     try {
+      if (!(await stillHeld())) {
+        await rm(temp, { force: true });
+        return false;
+      }
       await rename(temp, this.path);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
     await syncDirectory(dir);
+    return true;
   }
 }
 
-/** A process killed mid-write leaves its temporary file: removed once the process that wrote it is gone. */
-async function removeOrphanedTempFiles(path: string): Promise<void> {
+/** A lock file name part for a key: the key itself when it is plain (character ids, "default"), else a hash. */
+function lockName(key: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : `k${createHash("sha256").update(key).digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * A process killed mid-write leaves its temporary file, and maybe its lock files: removed once the process that
+ * left them is gone (a live process's are left alone).
+ */
+async function removeLeftovers(path: string, lockOptions: FileLockOptions): Promise<void> {
   const prefix = `${basename(path)}.`;
+  const dir = dirname(path);
   let names: string[];
   try {
-    names = await readdir(dirname(path));
+    names = await readdir(dir);
   } catch {
     return;
   }
   for (const name of names) {
-    const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1]);
-    if (!name.startsWith(prefix) || !Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
-    await rm(join(dirname(path), name), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    const full = join(dir, name);
+    const tempPid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(rest)?.[1]);
+    if (Number.isSafeInteger(tempPid)) {
+      if (tempPid !== process.pid && !isAlive(tempPid)) await rm(full, { force: true });
+    } else if (rest === "lock" || rest.endsWith(".lock") || rest.endsWith(".takeover")) {
+      await new FileLock(full, lockOptions).clearIfAbandoned();
+    } else if (rest.endsWith(".stale")) {
+      await rm(full, { force: true });
+    }
   }
 }
 

@@ -7,7 +7,10 @@ import type { TokenSet, TokenStore } from "./types.ts";
 export interface SqliteTokenStoreOptions {
   /** Table name prefix: tokens go in `<prefix>_tokens`, refresh locks in `<prefix>_locks`. Default "esikit". */
   tablePrefix?: string;
-  /** How long a lock is held at most when its holder dies without releasing it, ms. Default 30 s. */
+  /**
+   * How long a lock outlives a holder that died without releasing it, ms. A live holder renews it every third of
+   * this while it works. Default 10 s.
+   */
   lockTtlMs?: number;
   /** How often a waiting process looks at the lock again, ms. Default 25. */
   lockPollMs?: number;
@@ -24,6 +27,7 @@ interface TokenRow {
   character_id: number | null;
   character_name: string | null;
   owner_hash: string | null;
+  presented_by: string | null;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -31,8 +35,9 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * A TokenStore in SQLite (better-sqlite3): tokens survive restarts and are shared by every process that opens the
  * same file. Writes are committed before set() returns (synchronous=FULL for files it opens), so a rotated refresh
- * token is on disk before its access token is used. withLock is a lock row with a TTL, so refreshes are
- * single-flight across processes too.
+ * token is on disk before its access token is used. withLock is a lock row with a TTL that its holder renews while
+ * it works (a dead holder's lock goes after the TTL); compareAndSet is one IMMEDIATE transaction, so even a holder
+ * whose lock expired (paused past the TTL) cannot overwrite a newer token set.
  */
 export class SqliteTokenStore implements TokenStore {
   readonly #db: Database.Database;
@@ -42,6 +47,7 @@ export class SqliteTokenStore implements TokenStore {
   readonly #lockTtlMs: number;
   readonly #lockPollMs: number;
   readonly #lockWaitMs: number;
+  readonly #compareAndSet: Database.Transaction<(key: string, expected: string | undefined, tokens: TokenSet) => boolean>;
   /** In-process waiters queue here instead of polling the table. */
   readonly #localLocks = new Map<string, Promise<unknown>>();
 
@@ -51,7 +57,7 @@ export class SqliteTokenStore implements TokenStore {
     if (!NAME.test(prefix)) throw new TypeError(`SqliteTokenStore: tablePrefix must be letters, digits and _, got ${JSON.stringify(prefix)}`);
     this.#tokens = `${prefix}_tokens`;
     this.#locks = `${prefix}_locks`;
-    this.#lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.#lockTtlMs = options.lockTtlMs ?? 10_000;
     this.#lockPollMs = options.lockPollMs ?? 25;
     this.#lockWaitMs = options.lockWaitMs ?? 60_000;
     if (typeof database === "string") {
@@ -75,10 +81,21 @@ export class SqliteTokenStore implements TokenStore {
         character_id INTEGER,
         character_name TEXT,
         owner_hash TEXT,
-        updated_at INTEGER NOT NULL
+        updated_at INTEGER NOT NULL,
+        presented_by TEXT
       );
       CREATE TABLE IF NOT EXISTS ${this.#locks} (key TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
     `);
+    // Tables made by an earlier version lack the rotation bookkeeping column.
+    const columns = this.#db.prepare(`PRAGMA table_info(${this.#tokens})`).all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === "presented_by")) this.#db.exec(`ALTER TABLE ${this.#tokens} ADD COLUMN presented_by TEXT`);
+    const storedRefreshToken = this.#db.prepare(`SELECT refresh_token FROM ${this.#tokens} WHERE key = ?`);
+    this.#compareAndSet = this.#db.transaction((key: string, expected: string | undefined, tokens: TokenSet): boolean => {
+      const row = storedRefreshToken.get(key) as { refresh_token: string | null } | undefined;
+      if ((row?.refresh_token ?? undefined) !== expected) return false;
+      this.set(key, tokens);
+      return true;
+    });
   }
 
   get(key: string): TokenSet | undefined {
@@ -89,11 +106,12 @@ export class SqliteTokenStore implements TokenStore {
   set(key: string, tokens: TokenSet): void {
     this.#db
       .prepare(
-        `INSERT INTO ${this.#tokens} (key, access_token, refresh_token, expires_at, scopes, character_id, character_name, owner_hash, updated_at)
-         VALUES (@key, @access_token, @refresh_token, @expires_at, @scopes, @character_id, @character_name, @owner_hash, @updated_at)
+        `INSERT INTO ${this.#tokens} (key, access_token, refresh_token, expires_at, scopes, character_id, character_name, owner_hash, updated_at, presented_by)
+         VALUES (@key, @access_token, @refresh_token, @expires_at, @scopes, @character_id, @character_name, @owner_hash, @updated_at, @presented_by)
          ON CONFLICT(key) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
            expires_at = excluded.expires_at, scopes = excluded.scopes, character_id = excluded.character_id,
-           character_name = excluded.character_name, owner_hash = excluded.owner_hash, updated_at = excluded.updated_at`,
+           character_name = excluded.character_name, owner_hash = excluded.owner_hash, updated_at = excluded.updated_at,
+           presented_by = excluded.presented_by`,
       )
       .run({
         key,
@@ -105,7 +123,13 @@ export class SqliteTokenStore implements TokenStore {
         character_name: tokens.characterName ?? null,
         owner_hash: tokens.ownerHash ?? null,
         updated_at: Date.now(),
+        presented_by: tokens.presentedBy ?? null,
       });
+  }
+
+  /** Writes only if the stored refresh token is still `expected`: read and write in one IMMEDIATE transaction. */
+  compareAndSet(key: string, expected: string | undefined, tokens: TokenSet): boolean {
+    return this.#compareAndSet.immediate(key, expected, tokens);
   }
 
   delete(key: string): void {
@@ -146,9 +170,20 @@ export class SqliteTokenStore implements TokenStore {
       if (now >= giveUpAt) throw new Error(`SqliteTokenStore: the token lock for ${key} is still held by another process after ${this.#lockWaitMs} ms`);
       await sleep(this.#lockPollMs);
     }
+    // Renewed while the holder works: a slow SSO (three attempts of 10 s) cannot outlast the lock.
+    const renew = this.#db.prepare(`UPDATE ${this.#locks} SET expires_at = ? WHERE key = ? AND holder = ?`);
+    const renewal = setInterval(() => {
+      try {
+        renew.run(Date.now() + this.#lockTtlMs, key, holder);
+      } catch {
+        // busy or closed: the lock still holds until its TTL, and writes are compare-and-set anyway
+      }
+    }, Math.max(1, Math.floor(this.#lockTtlMs / 3)));
+    renewal.unref();
     try {
       return await fn();
     } finally {
+      clearInterval(renewal);
       this.#db.prepare(`DELETE FROM ${this.#locks} WHERE key = ? AND holder = ?`).run(key, holder);
     }
   }
@@ -164,5 +199,6 @@ function fromRow(row: TokenRow): TokenSet {
   if (row.character_id !== null) tokens.characterId = row.character_id;
   if (row.character_name !== null) tokens.characterName = row.character_name;
   if (row.owner_hash !== null) tokens.ownerHash = row.owner_hash;
+  if (row.presented_by !== null) tokens.presentedBy = row.presented_by;
   return tokens;
 }

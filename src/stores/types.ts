@@ -2,6 +2,8 @@
  * The store interfaces. Stores are the only place that knows where data lives: middleware never knows whether
  * it talks to memory, a file, SQLite or Redis. Methods may answer synchronously (memory) or with a promise.
  */
+import type { EsiEventEmitter } from "../events.ts";
+
 export type MaybePromise<T> = T | Promise<T>;
 
 /** One character's tokens. `expiresAt` is epoch milliseconds. */
@@ -14,8 +16,19 @@ export interface TokenSet {
   characterId?: number;
   characterName?: string;
   ownerHash?: string;
+  /**
+   * Bookkeeping of the rotation rule, not for apps: set while a process has this set's refresh token at EVE SSO
+   * ("host/pid/attempt"). Another process seeing it waits for that refresh's outcome instead of presenting the
+   * same refresh token again (which SSO would refuse once rotated).
+   */
+  presentedBy?: string;
 }
 
+/**
+ * Where token sets live. Every process sharing a store follows one rotation rule (see TokenManager): under
+ * withLock it re-reads the set, refreshes only if nobody rotated it meanwhile, and writes with compareAndSet, the
+ * refresh token being the fencing token. docs/token-stores.md says what each store guarantees across processes.
+ */
 export interface TokenStore {
   /** Keys are character ids as strings, or "default" for a client with one unnamed token set. */
   get(key: string): MaybePromise<TokenSet | undefined>;
@@ -28,6 +41,14 @@ export interface TokenStore {
    * TTL). In-process stores may leave it out: refreshes are then single-flight within the process only.
    */
   withLock?<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Writes `tokens` only if the refresh token stored under `key` is still `expected` (undefined: no set, or a set
+   * without one), as one atomic step for every process sharing the store; answers whether it wrote. A store
+   * without it gets a read-then-write (safe within one process only).
+   */
+  compareAndSet?(key: string, expected: string | undefined, tokens: TokenSet): MaybePromise<boolean>;
+  /** Events of the store itself (e.g. `store-permissions-fixed`); the Sso passes them on to its listeners. */
+  readonly events?: EsiEventEmitter;
 }
 
 /** A kept GET response. Times are epoch milliseconds. */

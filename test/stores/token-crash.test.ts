@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,10 +16,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "esikit-crash-"));
   bundle = await bundleRefreshLoop(join(dir, "refresh-loop.mjs"));
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe("crash safety of the file store", () => {
-  it(`holds the newest refresh token or the one before it after each of ${KILLS} SIGKILLs mid-refresh`, async () => {
+  it(`holds the newest refresh token or the one before it after each of ${KILLS} SIGKILLs mid-refresh`, { timeout: 180_000 }, async () => {
     const file = join(dir, "tokens.json");
     const seed = await fake.issueTokens({ characterId: 2112625428, scopes: [] });
     await new FileTokenStore(file).set("default", { accessToken: "", refreshToken: seed.refresh_token, expiresAt: 0, scopes: [] });

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { redactSecrets } from "../../errors/safe-cause.ts";
 import { RedisStoreError } from "./redis-store-error.ts";
 
 export interface RedisConnectionOptions {
@@ -19,6 +20,9 @@ export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export async function connectRedis(options: RedisConnectionOptions = {}): Promise<Redis> {
   const url = options.url ?? DEFAULT_REDIS_URL;
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  // The URL's password (and user name) may be echoed by an error: looked for in every message and cause.
+  const secrets = credentialsOf(url);
+  const reasonOf = (error: unknown) => redactSecrets(error instanceof Error ? error.message : String(error), secrets);
   let lastError: Error | undefined;
   let redis: Redis;
   try {
@@ -29,7 +33,7 @@ export async function connectRedis(options: RedisConnectionOptions = {}): Promis
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
   } catch (error) {
-    throw new RedisStoreError(`Redis store: cannot use ${redact(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new RedisStoreError(`Redis store: cannot use ${redact(url)}: ${reasonOf(error)}`, { cause: error, secrets });
   }
   // ioredis reports connection trouble as 'error' events; kept for the message instead of printed to the console.
   redis.on("error", (error: Error) => {
@@ -41,8 +45,21 @@ export async function connectRedis(options: RedisConnectionOptions = {}): Promis
     return redis;
   } catch (error) {
     redis.disconnect();
-    const reason = lastError?.message ?? (error instanceof Error ? error.message : String(error));
-    throw new RedisStoreError(`Redis store: Redis at ${redact(url)} is unreachable: ${reason}`, { cause: lastError ?? error });
+    const reason = reasonOf(lastError ?? error);
+    const refused = /^(WRONGPASS|NOAUTH|NOPERM)\b/.test(reason);
+    const what = refused ? "refused the credentials of the URL" : "is unreachable";
+    throw new RedisStoreError(`Redis store: Redis at ${redact(url)} ${what}: ${reason}`, { cause: lastError ?? error, secrets });
+  }
+}
+
+/** The password of a redis:// URL, as written and decoded. */
+function credentialsOf(url: string): string[] {
+  try {
+    const { password } = new URL(url);
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    const match = /\/\/[^:@/]*:([^@/]*)@/.exec(url);
+    return match?.[1] ? [match[1]] : [];
   }
 }
 

@@ -1,10 +1,14 @@
+import { safeCause } from "../../errors/safe-cause.ts";
+
 /**
  * Redis could not be reached, or a command failed. The message names the operation and the server
- * (its URL without a password), never a stored value: tokens live in these stores.
+ * (its URL without a password), never a stored value: tokens live in these stores. Its cause is scrubbed to a
+ * name, a code and a redacted message: ioredis's own errors carry the command and its arguments (AUTH and its
+ * password, HSET and a token set).
  */
 export class RedisStoreError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, options?: { cause?: unknown; secrets?: readonly string[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: safeCause(options.cause, options.secrets) });
     this.name = "RedisStoreError";
   }
 }
@@ -15,6 +19,7 @@ export async function storeStep<T>(what: string, step: () => Promise<T>): Promis
     return await step();
   } catch (error) {
     if (error instanceof RedisStoreError) throw error;
-    throw new RedisStoreError(`Redis store: ${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const reason = safeCause(error).message;
+    throw new RedisStoreError(`Redis store: ${what} failed: ${reason}`, { cause: error });
   }
 }

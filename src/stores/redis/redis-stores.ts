@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { EsiClientOptions } from "../../client.ts";
-import type { EsiCore, EsiPlugin } from "../../plugin.ts";
+import type { EsiCore, EsiPlugin } from "../../pipeline/core.ts";
 import type { BudgetStore } from "../budget-store.ts";
 import { MemoryBudgetStore } from "../memory-budget-store.ts";
 import { MemoryCacheStore } from "../memory-cache-store.ts";
@@ -79,7 +79,7 @@ export async function connectRedisStores(options: RedisStoresOptions = {}): Prom
     new RedisTokenStore(redis, { prefix, lock: options.lock }),
     new RedisCacheStore(redis, { prefix, keepStaleMs: options.cacheKeepStaleMs }),
     new RedisBudgetStore(redis, { prefix }),
-    { name: "redis-stores", middleware: () => undefined },
+    { name: "redis-stores", layer: () => (call, next) => next(call) },
     {
       backend: "redis",
       fallbackReason: undefined,
@@ -113,15 +113,13 @@ function fallbackReporter(reason: string): EsiPlugin {
   };
   return {
     name: "redis-stores",
-    middleware({ core }) {
+    layer(core) {
       queueMicrotask(() => {
         if (core.events.hasListeners("store-fallback")) report(core);
       });
-      return {
-        onRequest() {
-          report(core);
-          return undefined;
-        },
+      return (call, next) => {
+        report(core);
+        return next(call);
       };
     },
   };

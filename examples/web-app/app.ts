@@ -8,8 +8,8 @@ import type Database from "better-sqlite3";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html, raw } from "hono/html";
-import { createEsiClient, type EsiClient } from "../../src/client.ts";
-import { createSso, type Sso } from "../../src/auth/create-sso.ts";
+// In an app: from "esikit" and "esikit/sqlite".
+import { createEsiClient, createSso } from "../../src/index.ts";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store.ts";
 
 export interface WebAppOptions {
@@ -29,14 +29,15 @@ export interface WebAppOptions {
 
 export const SCOPES = ["esi-wallet.read_character_wallet.v1", "esi-location.read_location.v1"];
 const SESSION_COOKIE = "esikit_session";
+const LOGIN_COOKIE = "esikit_login";
 const LOGIN_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 30 * 24 * 3600_000;
 
-export function createWebApp(options: WebAppOptions): { app: Hono; sso: Sso; esi: EsiClient } {
+export function createWebApp(options: WebAppOptions) {
   const { db } = options;
   db.exec(`
     CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, character_id INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS pending_logins (state TEXT PRIMARY KEY, code_verifier TEXT, expires_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS pending_logins (id TEXT PRIMARY KEY, state TEXT NOT NULL, code_verifier TEXT, expires_at INTEGER NOT NULL);
   `);
   const sso = createSso({
     clientId: options.clientId,
@@ -82,21 +83,32 @@ export function createWebApp(options: WebAppOptions): { app: Hono; sso: Sso; esi
     );
   });
 
+  // A login comes back only to the browser that started it: a pre-login cookie, which no other browser has, names
+  // the pending login and its state. Without it, anyone could send the player a callback URL of their own login
+  // and have them logged in as the attacker's character (login CSRF).
   app.get("/login", async (c) => {
     const start = await sso.authorizationUrl({ scopes: SCOPES, pkce: true });
+    const loginId = randomBytes(32).toString("base64url");
     db.prepare("DELETE FROM pending_logins WHERE expires_at < ?").run(Date.now());
-    db.prepare("INSERT INTO pending_logins (state, code_verifier, expires_at) VALUES (?, ?, ?)").run(start.state, start.codeVerifier ?? null, Date.now() + LOGIN_TTL_MS);
+    db.prepare("INSERT INTO pending_logins (id, state, code_verifier, expires_at) VALUES (?, ?, ?, ?)").run(loginId, start.state, start.codeVerifier ?? null, Date.now() + LOGIN_TTL_MS);
+    // Lax: the cookie goes along on SSO's redirect back to /callback, a top-level GET.
+    setCookie(c, LOGIN_COOKIE, loginId, { httpOnly: true, sameSite: "Lax", path: "/callback", secure: options.secureCookie ?? false, maxAge: LOGIN_TTL_MS / 1000 });
     return c.redirect(start.url);
   });
 
   app.get("/callback", async (c) => {
-    const state = c.req.query("state") ?? "";
-    const code = c.req.query("code");
-    const pending = db.prepare("DELETE FROM pending_logins WHERE state = ? AND expires_at > ? RETURNING code_verifier").get(state, Date.now()) as
-      | { code_verifier: string | null }
+    const loginId = getCookie(c, LOGIN_COOKIE);
+    deleteCookie(c, LOGIN_COOKIE, { path: "/callback" });
+    // One try per login: the pending login is gone whatever happens next.
+    const pending = db.prepare("DELETE FROM pending_logins WHERE id = ? AND expires_at > ? RETURNING state, code_verifier").get(loginId ?? "", Date.now()) as
+      | { state: string; code_verifier: string | null }
       | undefined;
-    if (!pending || !code) return c.html(page("Login failed", html`<p>This login is unknown or expired. <a href="/login">Try again</a>.</p>`), 400);
-    const loggedIn = await sso.exchangeCode(code, { state, expectedState: state, codeVerifier: pending.code_verifier ?? undefined });
+    const state = c.req.query("state");
+    const code = c.req.query("code");
+    if (!pending || !code || state !== pending.state) {
+      return c.html(page("Login failed", html`<p>This login was not started in this browser, or it expired. <a href="/login">Try again</a>.</p>`), 400);
+    }
+    const loggedIn = await sso.exchangeCode(code, { state, expectedState: pending.state, codeVerifier: pending.code_verifier ?? undefined });
     const session = randomBytes(32).toString("base64url");
     db.prepare("INSERT INTO sessions (id, character_id, expires_at) VALUES (?, ?, ?)").run(session, loggedIn.characterId, Date.now() + SESSION_TTL_MS);
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: "Lax", path: "/", secure: options.secureCookie ?? false, maxAge: SESSION_TTL_MS / 1000 });

@@ -2,11 +2,8 @@
  * The example against esikit's fakes, no EVE account needed: npx tsx examples/web-app/dev.ts
  * Starts a fake EVE SSO (logs in "Jita Trader" without asking), a fake ESI (the real spec, ESI's headers, only
  * tokens the fake SSO issued and that have not expired), and the app on PORT (default 3000), its database in
- * DATABASE (default: a temporary file).
+ * DATABASE (default: in memory, gone when it stops).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import Database from "better-sqlite3";
@@ -37,7 +34,7 @@ const esi = await startFakeEsi({
     },
   },
 });
-const database = process.env.DATABASE ?? join(mkdtempSync(join(tmpdir(), "esikit-web-app-")), "web-app.db");
+const database = process.env.DATABASE ?? ":memory:";
 const { app } = createWebApp({
   db: new Database(database),
   clientId: "esikit-example",

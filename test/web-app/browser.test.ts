@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import Database from "better-sqlite3";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebApp } from "../../examples/web-app/app.ts";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store.ts";
@@ -18,9 +18,11 @@ if (!HAVE_CHROMIUM) console.warn(`web-app browser test skipped: ${CHROMIUM} is a
 
 let sso: FakeSso;
 let esi: FakeEsi;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let port: number;
+let dataDir: string;
 let dbFile: string;
 let running: { server: ServerType; db: Database.Database } | undefined;
 
@@ -56,7 +58,8 @@ async function stopApp() {
 describe.skipIf(!HAVE_CHROMIUM)("example web app in headless Chromium", () => {
   beforeAll(async () => {
     port = await freePort();
-    dbFile = join(mkdtempSync(join(tmpdir(), "esikit-web-app-")), "app.db");
+    dataDir = mkdtempSync(join(tmpdir(), "esikit-web-app-"));
+    dbFile = join(dataDir, "app.db");
     sso = await startFakeSso({ clients: [{ clientId: "web-app", clientSecret: "web-secret", callbackUrl: `http://127.0.0.1:${port}/callback` }], character: { characterId: 90000001, name: "Jita Trader" } });
     esi = await startFakeEsi({
       spec: SPEC_PATH,
@@ -69,19 +72,22 @@ describe.skipIf(!HAVE_CHROMIUM)("example web app in headless Chromium", () => {
       auth: { validate: (token) => { const t = sso.inspectAccessToken(token); return t && !t.expired && !t.revoked ? { characterId: t.characterId } : false; } },
     });
     await startApp();
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "esikit-chromium-")), {
+    // Playwright's own profile folder for each context, removed when the browser closes.
+    browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    page = context.pages()[0] ?? (await context.newPage());
+    context = await browser.newContext();
+    page = await context.newPage();
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await stopApp();
     await esi?.close();
     await sso?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("click 'Log in with EVE Online', come back logged in, see the name, wallet and location", async () => {
@@ -133,9 +139,70 @@ describe.skipIf(!HAVE_CHROMIUM)("example web app in headless Chromium", () => {
     await page.click("#logout");
     await page.waitForSelector("#login");
     expect(sso.counters.revoke).toBe(1);
-    expect(new Database(dbFile).prepare("SELECT count(*) AS n FROM esikit_tokens").get()).toEqual({ n: 0 });
+    expect(count("esikit_tokens")).toBe(0);
+  });
+
+  it("a callback URL made in another browser is refused: 400, nobody logged in, the code never traded (login CSRF)", async () => {
+    sso.setLogin({ characterId: 90000666, name: "Attacker Alt" });
+    const attacker = await browser.newContext();
+    const forged = await callbackUrlMadeIn(attacker);
+    expect((await attacker.cookies()).find((c) => c.name === "esikit_login")).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/callback" });
+    const grants = sso.counters.codeGrants;
+
+    const victim = await page.goto(forged);
+    expect(victim!.status()).toBe(400);
+    expect(await page.textContent("body")).toContain("This login was not started in this browser");
+    expect(sso.counters.codeGrants).toBe(grants);
+    expect((await context.cookies()).map((c) => c.name)).not.toContain("esikit_session");
+    expect(count("sessions")).toBe(0);
+    await attacker.close();
+  });
+
+  it("also when the victim's browser has a login of its own under way", async () => {
+    const attacker = await browser.newContext();
+    const forged = await callbackUrlMadeIn(attacker);
+    await callbackUrlMadeIn(context);
+    const grants = sso.counters.codeGrants;
+
+    expect((await page.goto(forged))!.status()).toBe(400);
+    expect(sso.counters.codeGrants).toBe(grants);
+    expect(count("sessions")).toBe(0);
+    await attacker.close();
+  });
+
+  it("a callback in the browser that started its login logs in", async () => {
+    sso.setLogin({ characterId: 90000001, name: "Jita Trader" });
+    const own = await callbackUrlMadeIn(context);
+    await page.goto(own);
+    expect(await page.textContent("#name")).toBe("Jita Trader");
+    expect(count("sessions")).toBe(1);
+    // The pre-login cookie has done its job.
+    expect((await context.cookies()).map((c) => c.name)).not.toContain("esikit_login");
   });
 });
+
+/**
+ * Starts a login in a browser context (through its own HTTP client and cookie jar) and follows the redirects up to
+ * where SSO sends it back: the callback URL, its code not yet traded.
+ */
+async function callbackUrlMadeIn(browserContext: BrowserContext): Promise<string> {
+  let url = new URL(`http://127.0.0.1:${port}/login`);
+  while (url.pathname !== "/callback") {
+    const response = await browserContext.request.get(url.href, { maxRedirects: 0 });
+    expect(response.status(), url.href).toBe(302);
+    url = new URL(response.headers().location!, url);
+  }
+  return url.href;
+}
+
+function count(table: "sessions" | "esikit_tokens"): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,19 +1,29 @@
 /**
- * npm run build: compiles src/ and generated/ to dist/ (ESM JavaScript + declarations) for publishing.
- * tsc does not copy .d.ts inputs, so the generated types file is copied beside the compiled table.
+ * npm run build: compiles src/ and the generator (scripts/generate.ts, scripts/lib/) to dist/ as ESM JavaScript with
+ * declarations and no source maps (the package ships no .ts sources for them to point at), then copies in what tsc
+ * does not emit: the package's own generation (generated/: JavaScript, declarations, the spec and its manifest) and
+ * the errata the generator applies (scripts/errata/). The installed package runs all of it in plain Node.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkGenerationDir } from "./lib/generation-dir.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-if (!existsSync(`${root}generated/esi.d.ts`)) {
-  console.error("generated/ is missing: run `npm run generate` first.");
+const generated = join(root, "generated");
+const check = await checkGenerationDir(generated);
+if (!check.ok) {
+  console.error(`generated/ is not a whole generation (${check.reason}): run \`npm run generate\` first.`);
   process.exit(1);
 }
-rmSync(`${root}dist`, { recursive: true, force: true });
+rmSync(join(root, "dist"), { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/lib/tsc.js");
-execFileSync(process.execPath, [tsc, "-p", `${root}tsconfig.build.json`], { stdio: "inherit" });
-copyFileSync(`${root}generated/esi.d.ts`, `${root}dist/generated/esi.d.ts`);
+execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+cpSync(generated, join(root, "dist", "generated"), { recursive: true });
+const errata = join(root, "scripts", "errata");
+for (const name of readdirSync(errata).filter((n) => n.endsWith(".json") || n.endsWith(".md"))) {
+  cpSync(join(errata, name), join(root, "dist", "scripts", "errata", name));
+}
 console.log("dist/ built.");

@@ -2,13 +2,16 @@ import { readdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic, writeFilesAtomic } from "./atomic-write.ts";
+import type { GenerationMeta as TableMeta } from "../../src/generation.ts";
+import { writeFileAtomic } from "./atomic-write.ts";
 import { compareOperations, type ChangeReport } from "./change-report.ts";
 import { toOpenApi3 } from "./convert.ts";
+import { emitIndex } from "./emit-index.ts";
 import { emitTable } from "./emit-table.ts";
 import { emitTypes } from "./emit-types.ts";
 import { applyErrata, loadErrata, type ErrataResult } from "./errata.ts";
 import { fingerprintOperations, type OperationFingerprint } from "./fingerprints.ts";
+import { checkGenerationDir, fileHashes, MANIFEST_FILE, recoverGenerationDir, writeGenerationDir, type FileToWrite } from "./generation-dir.ts";
 import { buildOperationTable } from "./operation-table.ts";
 import { SpecError } from "./spec-error.ts";
 import { hashBytes, parseSpec, specDateOf, type LoadedSpec, type OpenApiDocument, type SpecFormat } from "./spec-document.ts";
@@ -17,7 +20,10 @@ import { cacheFileName, findSpec, type SourceOptions, type SpecBytes } from "./s
 const LIB_DIR = fileURLToPath(new URL(".", import.meta.url));
 export const DEFAULT_ERRATA_DIR = fileURLToPath(new URL("../errata/", import.meta.url));
 
-/** generated/meta.json: written last, so its presence marks a complete generation. */
+/**
+ * `<out>/meta.json`, the generation's manifest: written last, it lists every other file with its sha256, so a reader
+ * tells a whole generation from a damaged one. (The runtime's GenerationMeta is in operations.js.)
+ */
 export interface GenerationMeta {
   inputHash: string;
   specHash: string;
@@ -27,46 +33,60 @@ export interface GenerationMeta {
   operationCount: number;
   errata: ErrataResult;
   fingerprints: Record<string, OperationFingerprint>;
+  /** file name -> sha256 of its bytes, for every file of the generation but this one. */
+  files: Record<string, string>;
 }
 
 export interface GenerateOptions extends Omit<SourceOptions, "cacheDir"> {
   outDir: string;
   cacheDir: string;
   errataDir?: string;
-  /** Only say whether outDir is stale; write nothing. */
+  /** Only say whether outDir is stale; write nothing (an interrupted write is still finished or undone). */
   check?: boolean;
   /** Regenerate even when the inputs are unchanged. */
   force?: boolean;
+  /** Told each step as it ends ("spec", "types", "staged", "written"...), with ms since the start (ESIKIT_TRACE=1). */
+  onStep?(step: string, ms: number): void;
 }
 
 export type GenerateResult =
   | { status: "unchanged"; meta: GenerationMeta; ms: number }
-  | { status: "stale"; meta: GenerationMeta | undefined; inputHash: string; ms: number }
+  | { status: "stale"; meta: GenerationMeta | undefined; inputHash: string; damage?: string; ms: number }
   | { status: "fresh"; meta: GenerationMeta; ms: number }
   | { status: "generated"; meta: GenerationMeta; previous: GenerationMeta | undefined; report: ChangeReport | undefined; ms: number };
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const step = (name: string) => options.onStep?.(name, elapsed());
+  const recovered = await recoverGenerationDir(options.outDir);
+  if (recovered !== "none") step(`recovered an interrupted write: ${recovered}`);
   const bytes: SpecBytes = await findSpec(options);
   const spec = parseSpec(bytes.raw, bytes.origin);
   const errata = await loadErrata(options.errataDir ?? DEFAULT_ERRATA_DIR);
   const inputHash = hashBytes(`${spec.hash}\n${hashBytes(errata.raw)}\n${await generatorFingerprint()}`);
-  const previous = await readMeta(options.outDir);
-  const upToDate = previous?.inputHash === inputHash && OUTPUT_FILES.every((f) => existsSync(join(options.outDir, f)));
+  step("spec");
+  // Whole and from the same inputs: checked against the manifest's hashes, never by a file's presence.
+  const current = await checkGenerationDir(options.outDir);
+  const previous = current.ok ? (current.manifest as unknown as GenerationMeta) : await readMeta(options.outDir);
+  const upToDate = current.ok && previous?.inputHash === inputHash;
+  step("checked");
 
   if (options.check) {
-    return upToDate ? { status: "fresh", meta: previous!, ms: elapsed() } : { status: "stale", meta: previous, inputHash, ms: elapsed() };
+    if (upToDate) return { status: "fresh", meta: previous!, ms: elapsed() };
+    return { status: "stale", meta: previous, inputHash, ...(current.ok || !previous ? {} : { damage: current.reason }), ms: elapsed() };
   }
   if (upToDate && !options.force) {
     await keepSpec(bytes, spec, options.cacheDir);
     return { status: "unchanged", meta: previous!, ms: elapsed() };
   }
-  const { files, meta } = await buildOutputs(spec, errata.errata, inputHash);
-  await writeFilesAtomic(files.map((f) => ({ path: join(options.outDir, f.name), content: f.content })));
+  const { files, meta } = await buildOutputs(spec, errata.errata, inputHash, step);
+  // Before anything is written: a report that cannot be made must not leave a new generation behind it.
+  const report = previous?.fingerprints ? compareOperations(previous.fingerprints, meta.fingerprints) : undefined;
+  await writeGenerationDir(options.outDir, files, { onStaged: () => step("staged") });
+  step("written");
   // Kept only once it generated: a broken spec in the cache would become the "newest" one offline runs pick.
   await keepSpec(bytes, spec, options.cacheDir);
-  const report = previous ? compareOperations(previous.fingerprints, meta.fingerprints) : undefined;
   return { status: "generated", meta, previous, report, ms: elapsed() };
 }
 
@@ -77,25 +97,41 @@ async function keepSpec(bytes: SpecBytes, spec: LoadedSpec, cacheDir: string): P
   if (!existsSync(cachePath)) await writeFileAtomic(cachePath, spec.raw);
 }
 
-/** The files of one generation, meta.json last. */
-export const OUTPUT_FILES = ["esi.d.ts", "operations.ts", "meta.json"] as const;
+/** The files of one generation, the manifest last. */
+export const OUTPUT_FILES = ["esi.d.ts", "operations.js", "operations.d.ts", "index.js", "index.d.ts", "openapi.json", MANIFEST_FILE] as const;
 
 async function buildOutputs(
   spec: LoadedSpec,
   errata: Awaited<ReturnType<typeof loadErrata>>["errata"],
   inputHash: string,
-): Promise<{ files: Array<{ name: (typeof OUTPUT_FILES)[number]; content: string }>; meta: GenerationMeta }> {
+  step: (name: string) => void,
+): Promise<{ files: FileToWrite[]; meta: GenerationMeta }> {
   const doc = await toOpenApi3(spec);
   const errataResult = applyErrata(doc, errata, spec.format);
   const rows = buildOperationTable(doc);
   const specDate = specDateOf(doc);
-  const banner = `// Generated by esikit (scripts/generate.ts) from ESI spec ${specDate}, sha256 ${spec.hash.slice(0, 12)}. Do not edit: run \`npm run generate\`.`;
+  step("table");
+  const banner = `// Generated by esikit from ESI spec ${specDate}, sha256 ${spec.hash.slice(0, 12)}. Do not edit: regenerate with \`esikit generate\`.`;
   const types = await emitTypes(doc, banner, spec.origin);
-  const table = emitTable(
-    rows,
-    { compatibilityDate: specDate, specHash: spec.hash, basePath: basePathOf(spec, doc), scopes: allScopes(doc) },
-    banner,
-  );
+  step("types");
+  const tableMeta: TableMeta = {
+    compatibilityDate: specDate,
+    specSha256: spec.hash,
+    basePath: basePathOf(spec, doc),
+    scopes: allScopes(doc),
+    errata: errataResult.applied,
+  };
+  const table = emitTable(rows, tableMeta, banner);
+  const index = emitIndex(banner);
+  const files: FileToWrite[] = [
+    { name: "esi.d.ts", content: types },
+    { name: "operations.js", content: table.js },
+    { name: "operations.d.ts", content: table.dts },
+    { name: "index.js", content: index.js },
+    { name: "index.d.ts", content: index.dts },
+    // The spec as esikit read it (converted, errata applied): the fake ESI and validation default to it.
+    { name: "openapi.json", content: `${JSON.stringify(doc)}\n` },
+  ];
   const meta: GenerationMeta = {
     inputHash,
     specHash: spec.hash,
@@ -105,15 +141,10 @@ async function buildOutputs(
     operationCount: rows.length,
     errata: errataResult,
     fingerprints: fingerprintOperations(doc, rows),
+    files: fileHashes(files),
   };
-  return {
-    files: [
-      { name: "esi.d.ts", content: types },
-      { name: "operations.ts", content: table },
-      { name: "meta.json", content: `${JSON.stringify(meta, null, 1)}\n` },
-    ],
-    meta,
-  };
+  files.push({ name: MANIFEST_FILE, content: `${JSON.stringify(meta, null, 1)}\n` });
+  return { files, meta };
 }
 
 /** Swagger 2.0 says it in basePath ("/latest"); OpenAPI 3 in the path of its first server URL ("" for ESI). */
@@ -142,27 +173,32 @@ function allScopes(doc: OpenApiDocument): string[] {
   return [...scopes].sort();
 }
 
+/** The manifest as it is, whole or not (for what the last generation was made from). */
 export async function readMeta(outDir: string): Promise<GenerationMeta | undefined> {
   try {
-    return JSON.parse(await readFile(join(outDir, "meta.json"), "utf8")) as GenerationMeta;
+    return JSON.parse(await readFile(join(outDir, MANIFEST_FILE), "utf8")) as GenerationMeta;
   } catch {
     return undefined;
   }
 }
 
 let fingerprintMemo: Promise<string> | undefined;
-/** A change to the generator's own code must regenerate, so its sources are part of the input hash. */
+/**
+ * A change to the generator's own code must regenerate, so its sources (the .ts files in a checkout, the compiled
+ * .js files in the installed package) and openapi-typescript's version are part of the input hash.
+ */
 function generatorFingerprint(): Promise<string> {
   fingerprintMemo ??= (async () => {
     const otsVersion = JSON.parse(await readFile(fileURLToPath(import.meta.resolve("openapi-typescript/package.json")), "utf8")).version;
-    return hashBytes(`${await hashSources(LIB_DIR)}\nopenapi-typescript ${otsVersion}`);
+    const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+    return hashBytes(`${await hashSources(LIB_DIR, extension)}\nopenapi-typescript ${otsVersion}`);
   })();
   return fingerprintMemo;
 }
 
-/** Hashes every .ts file of a folder, names included: read from the folder, so a new module cannot be forgotten. */
-export async function hashSources(dir: string): Promise<string> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".ts")).sort();
+/** Hashes every source file of a folder, names included: read from the folder, so a new module cannot be forgotten. */
+export async function hashSources(dir: string, extension: ".ts" | ".js" = ".ts"): Promise<string> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith(extension) && !n.endsWith(".d.ts")).sort();
   const sources = await Promise.all(names.map(async (n) => `${n}\n${await readFile(join(dir, n), "utf8")}`));
   return hashBytes(sources.join("\n"));
 }

@@ -1,40 +1,25 @@
+import type { OperationRow as OperationRowShape, ParameterRow as ParameterRowShape } from "../../src/generation.ts";
+import { normaliseParameterSchema } from "./parameter-schema.ts";
 import { SpecError } from "./spec-error.ts";
 import type { OpenApiDocument } from "./spec-document.ts";
 
-export const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "head", "options"] as const;
+export const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "head", "options"] as const satisfies ReadonlyArray<OperationRowShape["method"]>;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export type Paging = "page" | "cursor" | "from_id" | null;
+export type Paging = OperationRowShape["paging"];
+export type RateLimitRow = NonNullable<OperationRowShape["rateLimit"]>;
+export type ParameterRow = Mutable<ParameterRowShape>;
 
-export interface RateLimitRow {
-  group: string;
-  maxTokens: number;
-  windowSeconds: number;
-}
-
-export interface ParameterRow {
-  name: string;
-  in: "path" | "query" | "header" | "cookie";
-  required: boolean;
-}
-
-/** One row of generated/operations.ts: what the client needs to know about an operation before sending it. */
-export interface OperationRow {
+/** One row of the operation table with its id: the runtime's OperationRow (src/generation.ts) and its key. */
+export interface OperationRow extends Mutable<Omit<OperationRowShape, "parameters">> {
   operationId: string;
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  scopes: string[];
-  roles: string[];
-  cacheSeconds: number | null;
-  rateLimit: RateLimitRow | null;
-  paging: Paging;
-  /** Path and query parameters (the headers the client fills itself are left out). */
+  /** Every parameter, headers included; the headers the client fills itself are marked `clientFilled`. */
   parameters: ParameterRow[];
-  hasBody: boolean;
 }
 
-/** Headers the client fills itself; the generated types make them optional and the table leaves them out. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Headers the client fills itself: the generated types make them optional and the table marks them `clientFilled`. */
 export const CLIENT_FILLED_HEADERS = [
   "X-Compatibility-Date",
   "If-None-Match",
@@ -106,17 +91,18 @@ function readOperation(
   shared: unknown[],
   where: string,
 ): OperationRow {
+  // An operation's own parameter overrides a path-level one of the same name and location (OpenAPI's rule).
   const byKey = new Map<string, ParameterRow>();
   for (const raw of [...shared, ...((op.parameters as unknown[] | undefined) ?? [])]) {
     const p = resolveRef<Json>(doc, raw);
     if (typeof p.name !== "string" || typeof p.in !== "string") {
       throw new SpecError(`${where}: a parameter lacks "name" or "in"`);
     }
-    if (isClientFilled({ name: p.name, in: p.in })) continue;
-    byKey.set(`${p.in}:${p.name}`, { name: p.name, in: p.in as ParameterRow["in"], required: p.required === true });
+    if (!PARAMETER_LOCATIONS.has(p.in)) throw new SpecError(`${where}: parameter ${p.name} is "in": ${JSON.stringify(p.in)}, not path, query, header or cookie`);
+    byKey.set(`${p.in}:${p.name}`, readParameter(doc, p, `${where} parameter ${p.name}`));
   }
   const parameters = [...byKey.values()];
-  const names = new Set(parameters.map((p) => p.name));
+  const names = new Set(parameters.filter((p) => p.in === "query").map((p) => p.name));
   return {
     operationId,
     method,
@@ -130,6 +116,21 @@ function readOperation(
     parameters,
     hasBody: op.requestBody !== undefined,
   };
+}
+
+const PARAMETER_LOCATIONS = new Set(["path", "query", "header", "cookie"]);
+
+function readParameter(doc: OpenApiDocument, p: Json, where: string): ParameterRow {
+  const row: ParameterRow = { name: p.name as string, in: p.in as ParameterRow["in"], required: p.required === true };
+  const schema = normaliseParameterSchema(doc, p.schema, where);
+  if (schema) row.schema = schema;
+  // Only an array in the query has a choice to make: repeated keys (explode, OpenAPI's default for style form) or
+  // one comma-separated value. ESI reads commas; scripts/errata says so where the spec is silent.
+  if (row.in === "query" && (schema?.type === "array" || (Array.isArray(schema?.type) && schema.type.includes("array")))) {
+    row.explode = typeof p.explode === "boolean" ? p.explode : p.style === undefined || p.style === "form";
+  }
+  if (isClientFilled(row)) row.clientFilled = true;
+  return row;
 }
 
 function readScopes(op: Json): string[] {

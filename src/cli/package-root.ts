@@ -17,3 +17,26 @@ export function packageRoot(): string {
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
+
+/**
+ * The ESI compatibility date of the generation the package ships (the one `import { createEsiClient } from "esikit"`
+ * calls with): generated/ beside src/ in a checkout, dist/generated/ in the installed package. Read from the
+ * generation's manifest; undefined when there is none (a checkout that has not generated yet).
+ */
+export function packageCompatibilityDate(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/cli -> generated/ ; dist/src/cli -> dist/generated/
+  const manifest = join(here, "..", "..", "generated", "meta.json");
+  try {
+    const { specDate } = JSON.parse(readFileSync(manifest, "utf8")) as { specDate?: unknown };
+    return typeof specDate === "string" ? specDate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `esikit --version` prints: the package version and the compatibility date its client calls ESI with. */
+export function versionText(): string {
+  const date = packageCompatibilityDate();
+  return `${packageVersion()} (ESI compatibility date ${date ?? "unknown: no generation yet, run `npm run generate`"})`;
+}

@@ -5,13 +5,13 @@ import { loginCommand } from "./commands/login.ts";
 import { opsCommand } from "./commands/ops.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
-import { packageVersion } from "./package-root.ts";
+import { versionText } from "./package-root.ts";
 
 /** The esikit command line: global options, then one command per file in commands/. */
 export function createProgram(): Command {
   const program = new Command("esikit")
     .description("EVE Online's ESI from the terminal: log characters in, call any operation, list operations, generate the client")
-    .version(packageVersion())
+    .version(versionText(), "-V, --version", "print the version and the ESI compatibility date of the client it ships")
     .addOption(new Option("--esi-url <url>", "ESI base URL (default https://esi.evetech.net)").env("ESIKIT_ESI_URL"))
     .addOption(new Option("--sso-url <url>", "EVE SSO base URL (default https://login.eveonline.com)").env("ESIKIT_SSO_URL"))
     .addOption(new Option("--client-id <id>", "your application's client id (https://developers.eveonline.com)").env("ESIKIT_CLIENT_ID"))

@@ -1,12 +1,13 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { basename, dirname, join } from "node:path";
+import ts from "typescript";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { defineGeneration } from "../../src/generation.ts";
 import { main } from "../../scripts/generate.ts";
-import { formatChangeReport } from "../../scripts/lib/change-report.ts";
+import { checkGenerationDir } from "../../scripts/lib/generation-dir.ts";
 import { generate, hashSources, OUTPUT_FILES, type GenerateResult } from "../../scripts/lib/generator.ts";
 import { hashBytes } from "../../scripts/lib/spec-document.ts";
-import { fixture, snapshot, tempDir, tempDirs, typeErrors } from "./helpers.ts";
+import { fixture, importTable, ROOT, snapshot, tempDir, tempDirs, typeErrors } from "./helpers.ts";
 
 type Dirs = Awaited<ReturnType<typeof tempDirs>>;
 
@@ -34,29 +35,43 @@ describe("a generation from an OpenAPI 3.1 spec", () => {
     first = await run(dirs, fixture("openapi-3.1.json"));
   });
 
-  it("writes esi.d.ts, operations.ts and meta.json and leaves no temp file behind", async () => {
+  it("writes the generation's files as one folder, with a manifest of their hashes, and leaves nothing beside it", async () => {
     expect(first.status).toBe("generated");
     expect((await readdir(dirs.outDir)).sort()).toEqual([...OUTPUT_FILES].sort());
     const meta = JSON.parse(await readFile(join(dirs.outDir, "meta.json"), "utf8"));
     expect(meta).toMatchObject({ specDate: "2026-01-01", format: "openapi-3.1", operationCount: 6, origin: fixture("openapi-3.1.json") });
+    expect(Object.keys(meta.files).sort()).toEqual(OUTPUT_FILES.filter((f) => f !== "meta.json").sort());
+    for (const [name, hash] of Object.entries(meta.files)) expect(hashBytes(await readFile(join(dirs.outDir, name))), name).toBe(hash);
+    expect(await checkGenerationDir(dirs.outDir)).toMatchObject({ ok: true });
+    // No staging folder (.<name>.next-*, .<name>.prev-*) is left in the parent.
+    const siblings = (await readdir(dirname(dirs.outDir))).filter((n) => n.startsWith(`.${basename(dirs.outDir)}.`));
+    expect(siblings).toEqual([]);
   });
 
-  it("emits a table the client can import, with the spec's date, hash and scopes", async () => {
-    const table = await import(pathToFileURL(join(dirs.outDir, "operations.ts")).href);
-    const specHash = hashBytes(await readFile(fixture("openapi-3.1.json")));
-    expect(table.compatibilityDate).toBe("2026-01-01");
-    expect(table.specHash).toBe(specHash);
-    expect(table.basePath).toBe("");
-    expect(table.allScopes).toEqual(["esi-wallet.read_character_wallet.v1", "esi-wallet.read_corporation_wallets.v1"]);
-    expect(table.operations.GetCharactersCharacterIdWallet.rateLimit).toEqual({ group: "char-wallet", maxTokens: 150, windowSeconds: 900 });
+  it("emits operations.js: the table the runtime binds, with the spec's date, hash, base path, scopes and errata", async () => {
+    const { meta, operations } = await importTable(dirs.outDir);
+    expect(meta).toEqual({
+      compatibilityDate: "2026-01-01",
+      specSha256: hashBytes(await readFile(fixture("openapi-3.1.json"))),
+      basePath: "",
+      scopes: ["esi-wallet.read_character_wallet.v1", "esi-wallet.read_corporation_wallets.v1"],
+      errata: [],
+    });
+    expect(operations.GetCharactersCharacterIdWallet!.rateLimit).toEqual({ group: "char-wallet", maxTokens: 150, windowSeconds: 900 });
+    // defineGeneration (src/generation.ts) takes it as it is.
+    const generation = defineGeneration({ ...(meta as never), operations: operations as never });
+    expect(generation.operationForRoute("GET", "/characters/{character_id}/wallet")?.operationId).toBe("GetCharactersCharacterIdWallet");
+    expect(generation.operationIds).toHaveLength(6);
   });
 
-  it("emits types that compile, with X-Compatibility-Date optional but still typed", async () => {
-    const check = join(dirs.outDir, "check.ts");
+  it("emits declarations that compile, match src/generation.ts both ways, and keep X-Compatibility-Date optional but typed", async () => {
+    const check = join(await tempDir("check"), "check.ts");
+    const contract = join(ROOT, "src", "generation.ts");
     await writeFile(
       check,
-      `import type { paths } from "./esi.d.ts";
-import { operations } from "./operations.ts";
+      `import type { paths } from ${JSON.stringify(join(dirs.outDir, "esi.d.ts"))};
+import { meta, operations, type OperationId, type OperationRow as EmittedRow, type GenerationMeta as EmittedMeta } from ${JSON.stringify(join(dirs.outDir, "operations.js"))};
+import type { OperationRow, GenerationMeta, GenerationInput } from ${JSON.stringify(contract)};
 type Wallet = paths["/characters/{character_id}/wallet"]["get"];
 export const params: Wallet["parameters"] = { path: { character_id: 90000001 } };
 export const headers: NonNullable<Wallet["parameters"]["header"]> = {};
@@ -67,15 +82,37 @@ export const missing: Wallet["parameters"] = { path: {} };
 export const balance: Wallet["responses"][200]["content"]["application/json"] = 1.5;
 type Names = paths["/universe/names"]["post"];
 export const body: NonNullable<Names["requestBody"]>["content"]["application/json"] = [1, 2];
-export const group: "char-wallet" = operations.GetCharactersCharacterIdWallet.rateLimit.group;
 export const paging: "cursor" = operations.GetCorporationsJobsListing.paging;
+export const method: "post" = operations.PostUniverseNames.method;
+export const date: "2026-01-01" = meta.compatibilityDate;
+export const id: OperationId = "GetStatus";
+// @ts-expect-error not an operation of this spec
+export const unknownId: OperationId = "GetNothing";
+// The emitted shapes are the contract's, both ways.
+export const rowToContract = (row: EmittedRow): OperationRow => row;
+export const rowFromContract = (row: OperationRow): EmittedRow => row;
+export const metaToContract = (m: EmittedMeta): GenerationMeta => m;
+export const metaFromContract = (m: GenerationMeta): EmittedMeta => m;
+export const input: GenerationInput = { ...meta, operations };
 `,
     );
-    try {
-      expect(typeErrors([check])).toBe("");
-    } finally {
-      await import("node:fs/promises").then((fs) => fs.rm(check));
-    }
+    expect(typeErrors([check], { only: [dirname(check), dirs.outDir] })).toBe("");
+  });
+
+  it("emits index.js and index.d.ts that bind the generation to esikit/runtime", async () => {
+    const js = await readFile(join(dirs.outDir, "index.js"), "utf8");
+    const parsed = ts.createSourceFile("index.js", js, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS) as unknown as { parseDiagnostics: unknown[] };
+    expect(parsed.parseDiagnostics).toEqual([]);
+    expect(js).toContain('import { createClientFor, defineGeneration } from "esikit/runtime";');
+    expect(js).toContain('spec: new URL("./openapi.json", import.meta.url)');
+    const dts = await readFile(join(dirs.outDir, "index.d.ts"), "utf8");
+    expect(dts).toContain("export type EsiGeneration = Generation<paths, OperationTypes>;");
+    expect(dts).toContain('export { meta, operations, type OperationId } from "./operations.js";');
+  });
+
+  it("keeps the spec as esikit read it in openapi.json", async () => {
+    const kept = JSON.parse(await readFile(join(dirs.outDir, "openapi.json"), "utf8"));
+    expect(kept).toEqual(JSON.parse(await readFile(fixture("openapi-3.1.json"), "utf8")));
   });
 
   it("keeps the spec in the cache as <date>-<hash12>.json", async () => {
@@ -84,7 +121,7 @@ export const paging: "cursor" = operations.GetCorporationsJobsListing.paging;
     expect(await readFile(join(dirs.cacheDir, `2026-01-01-${hash.slice(0, 12)}.json`))).toEqual(await readFile(fixture("openapi-3.1.json")));
   });
 
-  it("on an unchanged spec reports unchanged and rewrites nothing; --force regenerates", async () => {
+  it("on an unchanged spec reports unchanged and rewrites nothing; --force regenerates the same bytes", async () => {
     const before = await snapshot(dirs.outDir);
     const again = await run(dirs, fixture("openapi-3.1.json"));
     expect(again.status).toBe("unchanged");
@@ -93,9 +130,21 @@ export const paging: "cursor" = operations.GetCorporationsJobsListing.paging;
     const forced = await run(dirs, fixture("openapi-3.1.json"), { force: true });
     expect(forced.status).toBe("generated");
     const after = await snapshot(dirs.outDir);
-    expect(after["operations.ts"]!.bytes).toBe(before["operations.ts"]!.bytes);
-    expect(after["meta.json"]!.mtimeMs).toBeGreaterThanOrEqual(before["meta.json"]!.mtimeMs);
     expect(Object.keys(after)).toEqual(Object.keys(before));
+    for (const name of Object.keys(before)) expect(after[name]!.bytes, name).toBe(before[name]!.bytes);
+  });
+
+  it("regenerates a generation whose files no longer match the manifest, and --check calls it damaged", async () => {
+    const args = ["--offline", "--spec", fixture("openapi-3.1.json"), "--out", dirs.outDir, "--cache", dirs.cacheDir];
+    const table = join(dirs.outDir, "operations.js");
+    const original = await readFile(table);
+    await writeFile(table, "export const operations = {};\n");
+    expect(await cli(["--check", ...args])).toMatchObject({
+      code: 3,
+      out: expect.stringMatching(/is damaged \(operations\.js does not match its hash in meta\.json\); run `npm run generate`\.$/),
+    });
+    expect((await cli(args)).out).toMatch(/^Generated .* from spec 2026-01-01/);
+    expect(await readFile(table)).toEqual(original);
   });
 
   it("--check exits 0 when fresh and 3 when the spec changed, writing nothing", async () => {
@@ -118,7 +167,7 @@ describe("generate's command line", () => {
     const cache = await tempDir("empty-cache");
     expect(await cli(["--check", "--offline", "--spec", fixture("openapi-3.1.json"), "--out", out, "--cache", cache])).toMatchObject({
       code: 3,
-      out: "generated/ is missing or incomplete; run `npm run generate`.",
+      out: `${out}/ is missing or incomplete; run \`npm run generate\`.`,
     });
     expect(await readdir(out)).toEqual([]);
   });
@@ -144,8 +193,10 @@ describe("a generation from a Swagger 2.0 spec", () => {
     const result = await run(dirs, fixture("swagger-2.0.json"));
     expect(result.status).toBe("generated");
     expect(result.meta).toMatchObject({ format: "swagger-2.0", specDate: "1.2", operationCount: 5 });
-    const table = await readFile(join(dirs.outDir, "operations.ts"), "utf8");
-    expect(table).toContain('export const basePath = "/latest" as const;');
+    const { meta, operations } = await importTable(dirs.outDir);
+    expect(meta.basePath).toBe("/latest");
+    // Swagger's token and datasource query parameters are the client's to fill, like the headers.
+    expect(operations.get_characters_character_id_wallet!.parameters.filter((p) => p.clientFilled).map((p) => p.name).sort()).toEqual(["If-None-Match", "datasource", "token"]);
     const hash = hashBytes(await readFile(fixture("swagger-2.0.json")));
     expect(await readdir(dirs.cacheDir)).toEqual([`1.2-${hash.slice(0, 12)}.json`]);
     const types = await readFile(join(dirs.outDir, "esi.d.ts"), "utf8");
@@ -158,12 +209,12 @@ describe("a generation from an OpenAPI 3.0 spec", () => {
     const dirs = await tempDirs();
     const result = await run(dirs, fixture("openapi-3.0.json"));
     expect(result.meta).toMatchObject({ format: "openapi-3.0", specDate: "2025-12-01", operationCount: 6 });
-    expect(await readFile(join(dirs.outDir, "operations.ts"), "utf8")).toContain('export const basePath = "/api" as const;');
+    expect((await importTable(dirs.outDir)).meta.basePath).toBe("/api");
   });
 });
 
 describe("the change report", () => {
-  it("names added and removed operations and what changed in the others", async () => {
+  it("is made from the last generation's manifest and printed after a generation from a newer spec", async () => {
     const dirs = await tempDirs();
     const original = JSON.parse(await readFile(fixture("openapi-3.1.json"), "utf8"));
     await run(dirs, fixture("openapi-3.1.json"));
@@ -171,55 +222,22 @@ describe("the change report", () => {
     const next = structuredClone(original);
     next.info.version = "2026-02-01";
     delete next.paths["/status"];
-    next.paths["/alliances"] = { get: { operationId: "GetAlliances", responses: { "200": { description: "ok" } } } };
-    const orders = next.paths["/markets/{region_id}/orders"].get;
-    orders.parameters[1].required = true; // page becomes required
-    orders.parameters[2].schema = { enum: ["buy", "sell"] }; // order_type loses "all"
-    orders.summary = "reworded"; // not a change an app depends on
-    orders["x-rate-limit"]["max-tokens"] = 150;
-    orders["x-cache-age"] = 600;
-    next.paths["/characters/{character_id}/wallet"].get.security = [{ OAuth2: ["esi-wallet.read_corporation_wallets.v1"] }];
     const nextFile = join(await tempDir("spec"), "next.json");
     await writeFile(nextFile, JSON.stringify(next));
 
     const result = await run(dirs, nextFile);
     if (result.status !== "generated") throw new Error(`expected a generation, got ${result.status}`);
     expect(result.previous?.specDate).toBe("2026-01-01");
-    expect(result.report).toEqual({
-      added: ["GetAlliances"],
-      removed: ["GetStatus"],
-      changed: [
-        {
-          operationId: "GetCharactersCharacterIdWallet",
-          changes: ["scope added esi-wallet.read_corporation_wallets.v1", "scope removed esi-wallet.read_character_wallet.v1"],
-        },
-        {
-          operationId: "GetMarketsRegionIdOrders",
-          changes: [
-            "parameter query:order_type schema changed",
-            "parameter query:page now required",
-            "cache seconds 300 -> 600",
-            "rate limit market 300 per 60 s -> market 150 per 60 s",
-          ],
-        },
-      ],
-    });
-    expect(formatChangeReport(result.report!)).toBe(
-      [
-        "Operations: 1 added, 1 removed, 2 changed.",
-        "  + GetAlliances",
-        "  - GetStatus",
-        "  ~ GetCharactersCharacterIdWallet: scope added esi-wallet.read_corporation_wallets.v1; scope removed esi-wallet.read_character_wallet.v1",
-        "  ~ GetMarketsRegionIdOrders: parameter query:order_type schema changed; parameter query:page now required; cache seconds 300 -> 600; rate limit market 300 per 60 s -> market 150 per 60 s",
-      ].join("\n"),
-    );
+    expect(result.report).toBeDefined();
 
-    // What `npm run generate` prints: the report after an upgrade, none on a forced run of the same spec.
+    // What `npm run generate` prints: a report after an upgrade, none on a forced run of the same spec.
     const args = ["--offline", "--out", dirs.outDir, "--cache", dirs.cacheDir, "--force"];
     const printed = [await cli(["--spec", fixture("openapi-3.1.json"), ...args]), await cli(["--spec", fixture("openapi-3.1.json"), ...args])].map(
       (r) => r.out,
     );
-    expect(printed[0]).toMatch(/^Generated from spec 2026-01-01 \(openapi-3\.1, sha256 [0-9a-f]{12}\): 6 operations in \d+ ms\.\n {2}source: .*openapi-3\.1\.json\nChanges since spec 2026-02-01:\nOperations: 1 added, 1 removed, 2 changed\.\n {2}\+ GetStatus/);
+    expect(printed[0]).toMatch(
+      /^Generated .*\/ from spec 2026-01-01 \(openapi-3\.1, sha256 [0-9a-f]{12}\): 6 operations in \d+ ms\.\n {2}source: .*openapi-3\.1\.json\n {2}errata applied: none\n {2}erratum array-query-comma skipped: does not apply to this spec \(\/paths\/~1characters~1\{character_id\}~1contacts\/delete\/parameters\/1\/name is not in it\)\nChanges since spec 2026-02-01:\n[^]*GetStatus/,
+    );
     expect(printed[1]).not.toContain("Changes since");
   });
 });
@@ -235,6 +253,10 @@ describe("the generator fingerprint", () => {
     const three = await hashSources(dir);
     expect(new Set([one, two, three]).size).toBe(3);
     await writeFile(join(dir, "notes.md"), "not source\n");
+    await writeFile(join(dir, "types.d.ts"), "export type T = 1;\n");
     expect(await hashSources(dir)).toBe(three);
+    // The installed package hashes its compiled modules instead.
+    await writeFile(join(dir, "a.js"), "export const a = 3;\n");
+    expect(await hashSources(dir, ".js")).not.toBe(await hashSources(await tempDir("lib-empty"), ".js"));
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll } from "vitest";
 import { toOpenApi3 } from "../../scripts/lib/convert.ts";
@@ -42,8 +42,22 @@ export async function snapshot(dir: string): Promise<Record<string, { bytes: str
   return out;
 }
 
-/** Type-checks files with the project's strictness and returns the diagnostics as text ("" when clean). */
-export function typeErrors(files: string[]): string {
+/** A generation's operations.js, imported afresh (a regeneration into the same folder must not hit the module cache). */
+let imports = 0;
+export async function importTable(outDir: string): Promise<{ meta: Record<string, unknown>; operations: Record<string, OperationRowOut> }> {
+  return import(`${pathToFileURL(join(outDir, "operations.js")).href}?fresh=${++imports}`);
+}
+export type OperationRowOut = Omit<OperationRow, "operationId">;
+
+/** The checkout's root, for type checks that map "esikit/runtime" to the source. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Type-checks files with the project's strictness and returns the diagnostics as text ("" when clean). `only`
+ * keeps the diagnostics of files under these folders (others' source may be mid-change; what is checked here is
+ * the generated files and the test's own file).
+ */
+export function typeErrors(files: string[], extra: { paths?: Record<string, string[]>; only?: string[] } = {}): string {
   const program = ts.createProgram(files, {
     strict: true,
     noUncheckedIndexedAccess: true,
@@ -55,10 +69,13 @@ export function typeErrors(files: string[]): string {
     verbatimModuleSyntax: true,
     types: [],
     // The standard library alone (no DOM), trusted as shipped: the generated files are what is checked.
-    lib: ["lib.es2022.d.ts"],
+    lib: ["lib.es2022.d.ts", ...(extra.paths ? ["lib.dom.d.ts"] : [])],
     skipDefaultLibCheck: true,
+    ...(extra.paths ? { paths: extra.paths } : {}),
   });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => !extra.only || (d.file !== undefined && extra.only.some((dir) => d.file!.fileName.startsWith(dir))));
   return ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (f) => f,
     getCurrentDirectory: () => process.cwd(),

@@ -33,10 +33,23 @@ describe("operation table from an OpenAPI 3.1 spec", () => {
       cacheSeconds: 120,
       rateLimit: { group: "char-wallet", maxTokens: 150, windowSeconds: 900 },
       paging: null,
-      // X-Compatibility-Date and If-None-Match are filled by the client, so they are not the caller's parameters.
-      parameters: [{ name: "character_id", in: "path", required: true }],
+      // Every parameter with its schema resolved; X-Compatibility-Date and If-None-Match are the client's to fill.
+      parameters: [
+        { name: "character_id", in: "path", required: true, schema: { type: "integer", format: "int64" } },
+        { name: "X-Compatibility-Date", in: "header", required: true, schema: { type: "string", enum: ["2026-01-01"] }, clientFilled: true },
+        { name: "If-None-Match", in: "header", required: false, schema: { type: "string" }, clientFilled: true },
+      ],
       hasBody: false,
     });
+  });
+
+  it("keeps only the validation keywords of a parameter's schema", async () => {
+    const orders = await row(file, "GetMarketsRegionIdOrders");
+    expect(orders.parameters.filter((p) => !p.clientFilled)).toEqual([
+      { name: "region_id", in: "path", required: true, schema: { type: "integer" } },
+      { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
+      { name: "order_type", in: "query", required: true, schema: { enum: ["buy", "sell", "all"] } },
+    ]);
   });
 
   it("tells the three paging kinds apart", async () => {
@@ -49,17 +62,20 @@ describe("operation table from an OpenAPI 3.1 spec", () => {
   it("merges path-level parameters and reads roles", async () => {
     const tx = await row(file, "GetCorporationsCorporationIdWalletsDivisionTransactions");
     expect(tx.roles).toEqual(["Accountant", "Junior_Accountant"]);
-    expect(tx.parameters).toEqual([
-      { name: "corporation_id", in: "path", required: true },
-      { name: "division", in: "path", required: true },
-      { name: "from_id", in: "query", required: false },
+    expect(tx.parameters.map(({ name, in: where, required, clientFilled }) => ({ name, in: where, required, clientFilled }))).toEqual([
+      { name: "corporation_id", in: "path", required: true, clientFilled: undefined },
+      { name: "X-Compatibility-Date", in: "header", required: true, clientFilled: true },
+      { name: "division", in: "path", required: true, clientFilled: undefined },
+      { name: "from_id", in: "query", required: false, clientFilled: undefined },
     ]);
+    expect(tx.parameters.find((p) => p.name === "division")?.schema).toEqual({ type: "integer", minimum: 1, maximum: 7 });
     expect(tx.rateLimit).toEqual({ group: "corp-wallet", maxTokens: 300, windowSeconds: 900 });
   });
 
   it("marks a body and a public operation", async () => {
     const names = await row(file, "PostUniverseNames");
-    expect(names).toMatchObject({ method: "post", hasBody: true, scopes: [], parameters: [], rateLimit: null, cacheSeconds: null });
+    expect(names).toMatchObject({ method: "post", hasBody: true, scopes: [], rateLimit: null, cacheSeconds: null });
+    expect(names.parameters.map((p) => p.name)).toEqual(["X-Compatibility-Date"]);
     expect(await row(file, "GetStatus")).toMatchObject({ scopes: [], roles: [], rateLimit: null, hasBody: false });
     expect((await row(file, "GetMarketsRegionIdOrders")).rateLimit).toEqual({ group: "market", maxTokens: 300, windowSeconds: 60 });
   });
@@ -73,8 +89,8 @@ describe("operation table from an OpenAPI 3.0 spec", () => {
       scopes: ["esi-wallet.read_character_wallet.v1"],
       cacheSeconds: 120,
       rateLimit: { group: "char-wallet", maxTokens: 150, windowSeconds: 900 },
-      parameters: [{ name: "character_id", in: "path", required: true }],
     });
+    expect((await row(file, "GetCharactersCharacterIdWallet")).parameters.filter((p) => !p.clientFilled).map((p) => p.name)).toEqual(["character_id"]);
   });
 
   it("finds cursor paging from before/after parameters without x-pagination", async () => {
@@ -89,7 +105,7 @@ describe("operation table from an OpenAPI 3.0 spec", () => {
 describe("operation table from a Swagger 2.0 spec", () => {
   const file = "swagger-2.0.json";
 
-  it("reads evesso scopes and x-cached-seconds, and leaves out token and datasource", async () => {
+  it("reads evesso scopes and x-cached-seconds, and marks token and datasource as the client's", async () => {
     expect(await row(file, "get_characters_character_id_wallet")).toEqual({
       operationId: "get_characters_character_id_wallet",
       method: "get",
@@ -100,25 +116,30 @@ describe("operation table from a Swagger 2.0 spec", () => {
       cacheSeconds: 120,
       rateLimit: null,
       paging: null,
-      parameters: [{ name: "character_id", in: "path", required: true }],
+      parameters: [
+        { name: "character_id", in: "path", required: true, schema: { type: "integer", format: "int32" } },
+        { name: "datasource", in: "query", required: false, schema: { type: "string", enum: ["tranquility"], default: "tranquility" }, clientFilled: true },
+        { name: "If-None-Match", in: "header", required: false, schema: { type: "string" }, clientFilled: true },
+        { name: "token", in: "query", required: false, schema: { type: "string" }, clientFilled: true },
+      ],
       hasBody: false,
     });
   });
 
   it("pages by page where the response declares X-Pages, by from_id on transactions", async () => {
-    expect(await row(file, "get_markets_structures_structure_id")).toMatchObject({
-      paging: "page",
-      cacheSeconds: 300,
-      parameters: [
-        { name: "structure_id", in: "path", required: true },
-        { name: "page", in: "query", required: false },
-      ],
-    });
+    const market = await row(file, "get_markets_structures_structure_id");
+    expect(market).toMatchObject({ paging: "page", cacheSeconds: 300 });
+    expect(market.parameters.filter((p) => !p.clientFilled).map((p) => [p.name, p.in, p.required])).toEqual([
+      ["structure_id", "path", true],
+      ["page", "query", false],
+    ]);
     expect((await row(file, "get_characters_character_id_wallet_transactions")).paging).toBe("from_id");
   });
 
   it("turns a body parameter into a request body", async () => {
-    expect(await row(file, "post_universe_names")).toMatchObject({ method: "post", hasBody: true, parameters: [] });
+    const names = await row(file, "post_universe_names");
+    expect(names).toMatchObject({ method: "post", hasBody: true });
+    expect(names.parameters.every((p) => p.clientFilled)).toBe(true);
     expect((await row(file, "get_status")).cacheSeconds).toBe(30);
   });
 });

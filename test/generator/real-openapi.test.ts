@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatChangeReport } from "../../scripts/lib/change-report.ts";
 import { generate, type GenerateResult } from "../../scripts/lib/generator.ts";
 import { HAVE_REAL_SPECS, NO_SPECS_REASON, specFile } from "../support/spec-files.ts";
-import { tempDirs } from "./helpers.ts";
+import { importTable, tempDirs } from "./helpers.ts";
 
 if (!HAVE_REAL_SPECS) console.warn(`skipping the real-spec generator tests: ${NO_SPECS_REASON}`);
 
@@ -26,7 +24,7 @@ describe.skipIf(!HAVE_REAL_SPECS)("generating from the real ESI OpenAPI 3.1 spec
     outDir = dirs.outDir;
     await generate({ specFile: specFile("openapi-2026-07-21.json"), offline: true, ...dirs });
     upgrade = await generate({ specFile: specFile("openapi.json"), offline: true, ...dirs });
-    ({ operations } = await import(pathToFileURL(join(outDir, "operations.ts")).href));
+    ({ operations } = (await importTable(outDir)) as unknown as { operations: Record<string, Row> });
   }, 60_000);
 
   const op = (id: string): Row => {
@@ -42,6 +40,31 @@ describe.skipIf(!HAVE_REAL_SPECS)("generating from the real ESI OpenAPI 3.1 spec
       .flatMap((item) => Object.values(item).map((o) => o.operationId))
       .filter((id): id is string => typeof id === "string");
     expect(Object.keys(operations).sort()).toEqual(ids.sort());
+  });
+
+  it("lists every parameter of every operation, headers included, with its schema resolved and the client's headers marked", async () => {
+    const source = JSON.parse(await readFile(specFile("openapi.json"), "utf8"));
+    const resolve = (value: { $ref?: string }) => {
+      let target = value;
+      while (target.$ref) target = target.$ref.slice(2).split("/").reduce((o: any, k) => o[k], source);
+      return target as { name: string; in: string; required?: boolean; schema?: object };
+    };
+    let headers = 0;
+    for (const item of Object.values(source.paths) as Array<Record<string, { operationId: string; parameters?: Array<{ $ref?: string }> }>>) {
+      for (const op of Object.values(item)) {
+        const expected = (op.parameters ?? []).map(resolve).map((p) => `${p.in}:${p.name}:${p.required === true}`);
+        const row = operations[op.operationId] as unknown as { parameters: Array<{ name: string; in: string; required: boolean; schema?: object; clientFilled?: boolean }> };
+        expect(row.parameters.map((p) => `${p.in}:${p.name}:${p.required}`), op.operationId).toEqual(expected);
+        for (const p of row.parameters) {
+          expect(JSON.stringify(p.schema ?? {}), `${op.operationId} ${p.name}`).not.toContain("$ref");
+          expect(p.clientFilled === true, `${op.operationId} ${p.name}`).toBe(p.in === "header");
+          if (p.in === "header") headers++;
+        }
+      }
+    }
+    expect(headers).toBeGreaterThan(1000);
+    const status = operations.GetStatus as unknown as { parameters: Array<{ name: string; schema?: { enum?: unknown[] } }> };
+    expect(status.parameters.find((p) => p.name === "Accept-Language")?.schema?.enum).toEqual(["en", "de", "fr", "ja", "ru", "zh", "ko", "es"]);
   });
 
   it("knows the wallet's scope and rate-limit group", () => {

@@ -1,7 +1,7 @@
 import { EsiError, type EsiErrorBody, type LimitHeaders } from "./errors.ts";
 import { readLimitSnapshot } from "./headers/limit-headers.ts";
-import { operationById, type OperationInfo } from "./operations.ts";
-import { getResponseInfo } from "./response-info.ts";
+import type { OperationInfo } from "./generation.ts";
+import type { ResponseInfo } from "./pipeline/call.ts";
 
 interface FetchResult<D> {
   data?: D;
@@ -10,11 +10,10 @@ interface FetchResult<D> {
 }
 
 /** Turns openapi-fetch's `{ data, error, response }` into the data, or a typed EsiError. */
-export function orThrow<D>(result: FetchResult<D>, context: { operation?: OperationInfo; characterId?: number } = {}): D {
+export function orThrow<D>(result: FetchResult<D>, context: { operation?: OperationInfo | undefined; characterId?: number | undefined; info?: ResponseInfo | undefined } = {}): D {
   const { response } = result;
   if (response.ok || response.status === 304) return result.data as D;
-  const info = getResponseInfo(response);
-  const operation = context.operation ?? (info?.operationId ? operationById(info.operationId) : undefined);
+  const { info, operation } = context;
   const { body, excerpt } = readErrorBody(result.error);
   throw new EsiError({
     status: response.status,

@@ -1,15 +1,12 @@
 /**
- * The key of a kept GET: method, origin and path, the query sorted (so ?a=1&b=2 and ?b=2&a=1 share an entry),
- * the character the view acts for, and the request headers that change ESI's answer (language, API version).
- * Never the token: two tokens of one character share the character's entries, and a key can be logged.
+ * The key of a kept GET, the one function both the cache layer and the front door's fast path use: method, URL
+ * with the query sorted (so ?a=1&b=2 and ?b=2&a=1 share an entry), the character the call acts for, and what
+ * changes ESI's answer besides the URL (language, API version). Never the token: two tokens of one character share
+ * the character's entries, and a key can be logged.
  */
-export function cacheKey(request: Request, characterId: number | undefined): string {
-  const url = new URL(request.url);
-  const query = [...url.searchParams.entries()]
-    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-    .join("&");
-  const language = request.headers.get("Accept-Language") ?? "";
-  const version = request.headers.get("X-Compatibility-Date") ?? "";
-  return [request.method.toUpperCase(), `${url.origin}${url.pathname}`, query, `character=${characterId ?? "-"}`, `lang=${language}`, `date=${version}`].join(" ");
+export function cacheKey(method: string, url: string, characterId: number | undefined, language: string, compatibilityDate: string | null): string {
+  const at = url.indexOf("?");
+  const where = at === -1 ? url : url.slice(0, at);
+  const query = at === -1 ? "" : url.slice(at + 1).split("&").sort().join("&");
+  return `${method} ${where} ${query} character=${characterId ?? "-"} lang=${language} date=${compatibilityDate ?? ""}`;
 }

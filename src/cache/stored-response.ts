@@ -1,6 +1,7 @@
 import { parseEtag, parseLastModified } from "../headers/cache-headers.ts";
 import { HeaderParseError } from "../headers/limit-headers.ts";
 import type { CachedResponse } from "../stores/types.ts";
+import { BufferedResponse } from "../transport/buffered-response.ts";
 
 // Not kept: they describe one transfer, not the content (the kept body is already decoded, its length may differ).
 const TRANSFER_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "set-cookie"]);
@@ -37,11 +38,8 @@ export function refreshCachedResponse(entry: CachedResponse, notModified: Respon
 }
 
 /** A fresh Response from a kept entry (each caller gets its own: a body can be read once). */
-export function fromCachedResponse(entry: CachedResponse, url: string): Response {
-  const response = new Response(entry.body, { status: entry.status, headers: entry.headers });
-  // A constructed Response has an empty url; callers (errors, paging) read it.
-  Object.defineProperty(response, "url", { value: url });
-  return response;
+export function fromCachedResponse(entry: CachedResponse, url: string): BufferedResponse {
+  return new BufferedResponse(entry.body, { status: entry.status, headers: entry.headers }, url);
 }
 
 function tryRead<T>(read: () => T): T | undefined {

@@ -1,4 +1,5 @@
-import { allOperations, operationById, type OperationInfo } from "../operations.ts";
+import { generation } from "../default-generation.ts";
+import type { OperationInfo } from "../generation.ts";
 import { closest } from "./edit-distance.ts";
 import { CliError, ExitCode } from "./exit-codes.ts";
 
@@ -20,9 +21,9 @@ export function lookUpOperation(input: string): ChosenOperation {
   const trimmed = input.trim();
   const route = /^([A-Za-z]+)\s+(\/\S*)$/.exec(trimmed);
   if (route && METHODS.includes(route[1]!.toLowerCase())) return byRoute(route[1]!.toLowerCase(), route[2]!);
-  const exact = operationById(trimmed) ?? [...allOperations()].find((op) => op.operationId.toLowerCase() === trimmed.toLowerCase());
+  const exact = generation.operationById(trimmed) ?? [...generation.allOperations()].find((op) => op.operationId.toLowerCase() === trimmed.toLowerCase());
   if (exact) return { operation: exact, params: {} };
-  const suggestions = closest(trimmed, [...allOperations()].map((op) => op.operationId));
+  const suggestions = closest(trimmed, [...generation.allOperations()].map((op) => op.operationId));
   const hint = suggestions.length ? ` Did you mean ${suggestions.join(", ")}?` : "";
   throw new CliError(`unknown operation ${JSON.stringify(trimmed)}.${hint} (\`esikit ops <filter>\` lists them)`, ExitCode.usage);
 }
@@ -31,14 +32,14 @@ function byRoute(method: string, rawPath: string): ChosenOperation {
   const url = new URL(rawPath, "http://esi.invalid");
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
   const query = Object.fromEntries(url.searchParams);
-  const sameMethod = [...allOperations()].filter((op) => op.method === method);
+  const sameMethod = [...generation.allOperations()].filter((op) => op.method === method);
   const template = sameMethod.find((op) => op.path === path || op.path.replace(/\/+$/, "") === path);
   if (template) return { operation: template, params: query };
   for (const op of sameMethod) {
     const params = matchTemplate(op.path, path);
     if (params) return { operation: op, params: { ...query, ...params } };
   }
-  const otherMethods = [...allOperations()].filter((op) => op.method !== method && (op.path === path || matchTemplate(op.path, path)));
+  const otherMethods = [...generation.allOperations()].filter((op) => op.method !== method && (op.path === path || matchTemplate(op.path, path)));
   if (otherMethods.length) {
     const methods = otherMethods.map((op) => `${op.method.toUpperCase()} (${op.operationId})`).join(", ");
     throw new CliError(`${method.toUpperCase()} ${path} is not an operation; that path takes ${methods}`, ExitCode.usage);

@@ -1,4 +1,5 @@
-import { createEsiClient, type EsiClient } from "../client.ts";
+import { createClientFor, type EsiClient } from "../client.ts";
+import { generation, type DefaultGeneration } from "../default-generation.ts";
 import { createSso, type Sso } from "../auth/create-sso.ts";
 import { FileTokenStore } from "../stores/file-token-store.ts";
 import type { TokenSet } from "../stores/types.ts";
@@ -24,8 +25,8 @@ export function openSso(settings: Settings, store: FileTokenStore, callback = ca
   return createSso({ clientId: settings.clientId, callbackUrl: callback, userAgent: settings.userAgent, ssoBaseUrl: settings.ssoUrl, store });
 }
 
-export function openEsi(settings: Settings, sso?: Sso): EsiClient {
-  return createEsiClient({ userAgent: settings.userAgent, baseUrl: settings.esiUrl, auth: sso });
+export function openEsi(settings: Settings, sso?: Sso): EsiClient<DefaultGeneration> {
+  return createClientFor(generation, { userAgent: settings.userAgent, baseUrl: settings.esiUrl, auth: sso });
 }
 
 export interface StoredCharacter {

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../clock.ts";
 import type { LimitSnapshot, RateLimitBudget } from "../headers/limit-headers.ts";
-import type { OperationInfo } from "../operations.ts";
+import type { OperationInfo } from "../generation.ts";
 import type { BudgetStore } from "../stores/budget-store.ts";
 import { EXPECTED_COST, tokenCost } from "./token-cost.ts";
 import type { Wait } from "./waiter.ts";

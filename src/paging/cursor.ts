@@ -1,4 +1,5 @@
-import type { EsiClient } from "../client.ts";
+import type { AnyEsiClient, EsiClient } from "../client.ts";
+import type { Generation, OperationInfo } from "../generation.ts";
 import { EsiUsageError } from "../errors.ts";
 import { callOnce, pagedOperation } from "./call-page.ts";
 import type { CursorOperationId, CursorRecordOf, ParamsWithout } from "./types.ts";
@@ -23,22 +24,22 @@ export interface CursorWalkOptions {
   limit?: number;
 }
 
-type CursorParams<Id extends CursorOperationId> = ParamsWithout<Id, "before" | "after" | "limit">;
-type ParamsArgs<Id extends CursorOperationId, Options> = {} extends CursorParams<Id>
-  ? [params?: CursorParams<Id>, options?: Options]
-  : [params: CursorParams<Id>, options?: Options];
+type CursorParams<G extends Generation, Id extends CursorOperationId<G>> = ParamsWithout<G, Id, "before" | "after" | "limit">;
+type ParamsArgs<G extends Generation, Id extends CursorOperationId<G>, Options> = {} extends CursorParams<G, Id>
+  ? [params?: CursorParams<G, Id>, options?: Options]
+  : [params: CursorParams<G, Id>, options?: Options];
 
 /**
  * The pages of a cursor operation in one direction, until ESI has nothing more: an empty page, or no token to go
  * on with (or a token already used, so a misbehaving server cannot loop it forever).
  */
-export async function* iterateCursor<Id extends CursorOperationId>(
-  esi: EsiClient,
+export async function* iterateCursor<G extends Generation, Id extends CursorOperationId<G>>(
+  esi: EsiClient<G>,
   operationId: Id,
-  params: CursorParams<Id> | undefined,
+  params: CursorParams<G, Id> | undefined,
   options: CursorWalkOptions,
-): AsyncGenerator<CursorPage<CursorRecordOf<Id>>, void, undefined> {
-  const operation = pagedOperation(operationId, "cursor", "iterateCursor");
+): AsyncGenerator<CursorPage<CursorRecordOf<Id, G>>, void, undefined> {
+  const operation = pagedOperation(esi, operationId, "cursor", "iterateCursor");
   const { direction } = options;
   if (direction !== "before" && direction !== "after") throw new EsiUsageError(`iterateCursor: direction must be "before" or "after", got ${String(direction)}`);
   const base: Record<string, unknown> = { ...(params as Record<string, unknown> | undefined) };
@@ -49,7 +50,7 @@ export async function* iterateCursor<Id extends CursorOperationId>(
   for (;;) {
     if (token !== undefined) used.add(token);
     const { data } = await callOnce(esi, operation, token === undefined ? base : { ...base, [direction]: token });
-    const page = readCursorPage<CursorRecordOf<Id>>(operation.operationId, data);
+    const page = readCursorPage<CursorRecordOf<Id, G>>(operation.operationId, data);
     yield page;
     const next = page.cursor[direction];
     if (page.records.length === 0 || next === undefined || used.has(next)) return;
@@ -68,12 +69,12 @@ export interface CursorResult<Record> {
  * Backfill: every record of a cursor operation, walking back from the newest to the oldest. Keep `after` and
  * pass it to fetchChanges later to get only what is new or changed since.
  */
-export async function fetchAllRecords<Id extends CursorOperationId>(
-  esi: EsiClient,
+export async function fetchAllRecords<G extends Generation, Id extends CursorOperationId<G>>(
+  esi: EsiClient<G>,
   operationId: Id,
-  ...[params, options]: ParamsArgs<Id, { limit?: number }>
-): Promise<CursorResult<CursorRecordOf<Id>>> {
-  const pages: CursorRecordOf<Id>[][] = [];
+  ...[params, options]: ParamsArgs<G, Id, { limit?: number }>
+): Promise<CursorResult<CursorRecordOf<Id, G>>> {
+  const pages: CursorRecordOf<Id, G>[][] = [];
   let after: string | undefined;
   let first = true;
   for await (const page of iterateCursor(esi, operationId, params, { direction: "before", limit: options?.limit })) {
@@ -90,14 +91,14 @@ export async function fetchAllRecords<Id extends CursorOperationId>(
  * `after` to use next time. ESI lists a changed record again at the newest end, so a record may come more than
  * once: each id is kept once, at its newest version.
  */
-export async function fetchChanges<Id extends CursorOperationId>(
-  esi: EsiClient,
+export async function fetchChanges<G extends Generation, Id extends CursorOperationId<G>>(
+  esi: EsiClient<G>,
   operationId: Id,
-  ...[params, options]: ParamsArgs<Id, { after: string; limit?: number }>
-): Promise<CursorResult<CursorRecordOf<Id>> & { after: string }> {
+  ...[params, options]: ParamsArgs<G, Id, { after: string; limit?: number }>
+): Promise<CursorResult<CursorRecordOf<Id, G>> & { after: string }> {
   const start = options?.after;
   if (typeof start !== "string" || start === "") throw new EsiUsageError(`fetchChanges: needs the after token of an earlier walk`);
-  const records: CursorRecordOf<Id>[] = [];
+  const records: CursorRecordOf<Id, G>[] = [];
   let after = start;
   for await (const page of iterateCursor(esi, operationId, params, { direction: "after", from: start, limit: options?.limit })) {
     records.push(...page.records);

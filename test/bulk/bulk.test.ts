@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bulk } from "../../src/bulk.ts";
-import { createEsiClient } from "../../src/client.ts";
+import { createEsiClient } from "../../src/index.ts";
 import { EsiError, EsiUsageError } from "../../src/errors.ts";
 import { startFakeEsi, type FakeEsi } from "../../src/testing/fake-esi/index.ts";
 import { HAVE_REAL_SPECS, NO_SPECS_REASON, specFile } from "../support/spec-files.ts";

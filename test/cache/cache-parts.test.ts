@@ -8,15 +8,17 @@ const T0 = Date.UTC(2026, 7, 4, 12, 0, 0);
 const http = (ms: number) => new Date(ms).toUTCString();
 
 describe("cache key", () => {
-  it("covers method, path, sorted query and character, never the token", () => {
-    const a = new Request("https://esi.evetech.net/markets/1/orders?page=2&order_type=all", { headers: { Authorization: "Bearer secret-token" } });
-    const b = new Request("https://esi.evetech.net/markets/1/orders?order_type=all&page=2");
-    expect(cacheKey(a, 7)).toBe(cacheKey(b, 7));
-    expect(cacheKey(a, 7)).not.toContain("secret-token");
-    expect(cacheKey(a, 7)).not.toBe(cacheKey(a, 8));
-    expect(cacheKey(a, undefined)).not.toBe(cacheKey(a, 7));
-    expect(cacheKey(b, 7)).not.toBe(cacheKey(new Request("https://esi.evetech.net/markets/1/orders?order_type=all&page=3"), 7));
-    expect(cacheKey(b, 7)).not.toBe(cacheKey(new Request(b, { headers: { "Accept-Language": "de" } }), 7));
+  const key = (url: string, characterId: number | undefined, language = "en", date: string | null = "2026-08-04") => cacheKey("GET", url, characterId, language, date);
+  it("covers method, path, sorted query, character, language and compatibility date", () => {
+    const a = "https://esi.evetech.net/markets/1/orders?page=2&order_type=all";
+    const b = "https://esi.evetech.net/markets/1/orders?order_type=all&page=2";
+    expect(key(a, 7)).toBe(key(b, 7));
+    expect(key(a, 7)).not.toBe(key(a, 8));
+    expect(key(a, undefined)).not.toBe(key(a, 7));
+    expect(key(b, 7)).not.toBe(key("https://esi.evetech.net/markets/1/orders?order_type=all&page=3", 7));
+    expect(key(b, 7)).not.toBe(key(b, 7, "de"));
+    expect(key(b, 7)).not.toBe(key(b, 7, "en", "2026-07-21"));
+    expect(cacheKey("GET", b, 7, "en", null)).not.toBe(cacheKey("HEAD", b, 7, "en", null));
   });
 });
 

@@ -93,12 +93,13 @@ describe("cache: ESI's rules over real HTTP", () => {
     expect(sent(fake, "GetMarketsRegionIdOrders")).toHaveLength(3);
   });
 
-  it("keys by character: one character's entry is not another's", async () => {
+  it("shares public answers between character views (a public call acts for nobody; signed ones are keyed by character, test/auth)", async () => {
     const esi = clientOf(fake);
     await status(esi.as(90000001));
     await status(esi.as(90000001));
-    await status(esi.as(90000002));
-    expect(sent(fake, "GetStatus")).toHaveLength(2);
+    const other = await status(esi.as(90000002));
+    expect(sent(fake, "GetStatus")).toHaveLength(1);
+    expect(esi.info(other.response)).toMatchObject({ cache: "hit", characterId: undefined });
   });
 
   it("with staleIfError, a 5xx gives back the kept body marked stale; without it, the error", async () => {

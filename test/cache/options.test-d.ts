@@ -12,10 +12,11 @@ test("cache options: false, or a store / byte bound / staleIfError", () => {
   expectTypeOf(new MemoryCacheStore()).toMatchTypeOf<CacheStore>();
 });
 
-test("validate takes the spec (a document or a path), not a boolean", () => {
+test("validate takes true (the generation's spec), or a spec (a document or a path)", () => {
+  createEsiClient({ userAgent: "a/1", validate: true });
   createEsiClient({ userAgent: "a/1", validate: { spec: "openapi.json" } });
   createEsiClient({ userAgent: "a/1", validate: { spec: { openapi: "3.1.0", paths: {} } } });
-  // @ts-expect-error the runtime keeps no spec: validation needs one
-  createEsiClient({ userAgent: "a/1", validate: true });
-  expectTypeOf<EsiClientOptions["retry"]>().toEqualTypeOf<import("../../src/transport.ts").RetryOptions | false | undefined>();
+  // @ts-expect-error not a spec
+  createEsiClient({ userAgent: "a/1", validate: { spec: 42 } });
+  expectTypeOf<EsiClientOptions["retry"]>().toEqualTypeOf<import("../../src/retry/retry-layer.ts").RetryOptions | false | undefined>();
 });

@@ -83,18 +83,18 @@ describe("calls by operationId", () => {
     expect(last().url).toBe("/characters/90000002/wallet");
   });
 
-  it("names the unknown parameter and lists the valid ones", () => {
+  it("names the unknown parameter and lists the valid ones", async () => {
     const esi = client();
     // @ts-expect-error region is not a parameter of this operation
-    expect(() => esi.op.GetMarketsRegionIdOrders({ region_id: 1, order_type: "all", region: 2 })).toThrow(
+    await expect(esi.op.GetMarketsRegionIdOrders({ region_id: 1, order_type: "all", region: 2 })).rejects.toThrow(
       /GetMarketsRegionIdOrders has no parameter region \(its parameters: .*order_type.*page.*region_id.*type_id/,
     );
   });
 
-  it("names a missing required parameter before sending anything", () => {
+  it("names a missing required parameter before sending anything", async () => {
     const before = server.requests.length;
     // @ts-expect-error order_type is required
-    expect(() => client().op.GetMarketsRegionIdOrders({ region_id: 1 })).toThrow(/needs order_type/);
+    await expect(client().op.GetMarketsRegionIdOrders({ region_id: 1 })).rejects.toThrow(/needs order_type/);
     expect(server.requests.length).toBe(before);
   });
 

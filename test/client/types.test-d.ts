@@ -48,11 +48,17 @@ describe("typed calls by operationId", () => {
   it("take flat parameters and give typed results", async () => {
     const { data } = await esi.op.GetCharactersCharacterIdWallet({ character_id: 1 });
     expectTypeOf(data).toEqualTypeOf<number | undefined>();
+    // Header parameters sit beside the others, all optional: the client fills them itself.
     expectTypeOf<OperationParams<"GetMarketsRegionIdOrders">>().toEqualTypeOf<{
       region_id: number;
       order_type: "buy" | "sell" | "all";
       page?: number;
       type_id?: number;
+      "Accept-Language"?: "en" | "de" | "fr" | "ja" | "ru" | "zh" | "ko" | "es";
+      "If-None-Match"?: string;
+      "If-Modified-Since"?: string;
+      "X-Compatibility-Date"?: "2026-08-04";
+      "X-Tenant"?: string;
     }>();
     expectTypeOf<OperationData<"GetCharactersCharacterIdWallet">>().toEqualTypeOf<number>();
     const balance = await esi.call("GetCharactersCharacterIdWallet", { character_id: 1 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bulk } from "../../src/bulk.ts";
-import { createEsiClient } from "../../src/client.ts";
+import { createEsiClient } from "../../src/index.ts";
 import { EsiError } from "../../src/errors.ts";
 import type { EsiEvents } from "../../src/events.ts";
 import { EsiThrottledError } from "../../src/limits/throttled-error.ts";

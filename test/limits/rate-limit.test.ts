@@ -1,6 +1,6 @@
 import type { Middleware } from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createEsiClient, type EsiClient } from "../../src/client.ts";
+import { createEsiClient, type EsiClient } from "../../src/index.ts";
 import type { EsiEvents } from "../../src/events.ts";
 import { EsiThrottledError } from "../../src/limits/throttled-error.ts";
 import { MemoryBudgetStore } from "../../src/stores/memory-budget-store.ts";

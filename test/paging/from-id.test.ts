@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createEsiClient } from "../../src/client.ts";
+import { createEsiClient } from "../../src/index.ts";
 import { fetchAllFromId, iterateFromId } from "../../src/paging/from-id.ts";
 import { startFakeEsi, type FakeEsi, type FakeRequest } from "../../src/testing/fake-esi/index.ts";
 import { HAVE_REAL_SPECS, NO_SPECS_REASON, specFile } from "../support/spec-files.ts";

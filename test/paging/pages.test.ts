@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createEsiClient } from "../../src/client.ts";
+import { createEsiClient } from "../../src/index.ts";
 import { EsiError } from "../../src/errors.ts";
 import { EsiUsageError } from "../../src/errors.ts";
 import { EsiPageError } from "../../src/paging/page-error.ts";

@@ -1,6 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { EsiClient } from "../../src/client.ts";
-import type { OperationData } from "../../src/operation-call.ts";
+import type { EsiClient, OperationData } from "../../src/index.ts";
 import { fetchAllRecords, fetchChanges } from "../../src/paging/cursor.ts";
 import { fetchAllFromId } from "../../src/paging/from-id.ts";
 import { fetchAllPages, iteratePages } from "../../src/paging/pages.ts";

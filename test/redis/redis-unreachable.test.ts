@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEsiClient } from "../../src/client.ts";
+import { createEsiClient } from "../../src/index.ts";
 import type { EsiEvents } from "../../src/events.ts";
 import { MemoryBudgetStore } from "../../src/stores/memory-budget-store.ts";
 import { connectRedisStores } from "../../src/stores/redis/redis-stores.ts";

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEsiClient } from "../../src/client.ts";
+import { createEsiClient } from "../../src/index.ts";
 import { connectRedisStores } from "../../src/stores/redis/redis-stores.ts";
 import { startFakeEsi, type FakeEsi } from "../../src/testing/fake-esi/index.ts";
 import { HAVE_REAL_SPECS, NO_SPECS_REASON, specFile } from "../support/spec-files.ts";

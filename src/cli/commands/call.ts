@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import type { EsiClient } from "../../client.ts";
-import type { OperationInfo } from "../../operations.ts";
+import type { DefaultGeneration } from "../../default-generation.ts";
+import type { OperationInfo } from "../../generation.ts";
 import type { CursorOperationId, FromIdOperationId, PagedOperationId } from "../../paging/types.ts";
 import { buildParams, collectParam, describeParameters, readBody } from "../call-params.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
@@ -48,7 +49,7 @@ Examples:
 
       // The client, SSO and stores load only once the input is known to be good: bad input fails fast.
       const { chooseCharacter, openEsi, openSso, openTokenStore } = await import("../session.ts");
-      let esi: EsiClient;
+      let esi: EsiClient<DefaultGeneration>;
       let characterDefault: Record<string, string> = {};
       if (operation.scopes.length > 0 || options.character !== undefined) {
         const store = openTokenStore(settings);
@@ -73,7 +74,7 @@ function characterParam(pairs: readonly string[]): string | undefined {
   return pairs.find((pair) => pair.startsWith("character_id="))?.slice("character_id=".length);
 }
 
-async function fetchEveryPage(esi: EsiClient, operation: OperationInfo, params: Record<string, unknown>): Promise<unknown[]> {
+async function fetchEveryPage(esi: EsiClient<DefaultGeneration>, operation: OperationInfo, params: Record<string, unknown>): Promise<unknown[]> {
   const [{ iteratePages }, { iterateCursor }, { iterateFromId }] = await Promise.all([
     import("../../paging/pages.ts"),
     import("../../paging/cursor.ts"),

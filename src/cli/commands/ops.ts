@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { allOperations, type OperationInfo } from "../../operations.ts";
+import { generation } from "../../default-generation.ts";
+import type { OperationInfo } from "../../generation.ts";
 import { formatColumns } from "../format-table.ts";
 
 /** `esikit ops [filter]`: the operations of the generated spec, with what a caller needs to know before calling. */
@@ -11,7 +12,7 @@ export function opsCommand(): Command {
     .addHelpText("after", "\nExamples:\n  esikit ops wallet\n  esikit ops esi-assets --format json")
     .action((filter: string | undefined, options: { format: "table" | "json" }, command: Command) => {
       const needle = filter?.toLowerCase();
-      const ops = [...allOperations()]
+      const ops = [...generation.allOperations()]
         .filter((op) => !needle || [op.operationId, op.path, op.summary, ...op.scopes].some((text) => text.toLowerCase().includes(needle)))
         .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
       if (options.format === "json") {

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { createSso } from "../../../src/auth/create-sso.ts";
 import { bulk } from "../../../src/bulk.ts";
-import { createEsiClient } from "../../../src/client.ts";
+import { createEsiClient } from "../../../src/index.ts";
 import { EsiError } from "../../../src/errors.ts";
 import { MemoryBudgetStore } from "../../../src/stores/memory-budget-store.ts";
 import { connectRedisStores } from "../../../src/stores/redis/redis-stores.ts";

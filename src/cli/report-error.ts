@@ -1,4 +1,5 @@
 import { EsiError, EsiUsageError } from "../errors.ts";
+import { redactSecrets } from "../errors/safe-cause.ts";
 import { EsiThrottledError } from "../limits/throttled-error.ts";
 import { EsiNetworkError } from "../transport/network-error.ts";
 import { MissingScopeError, NotLoggedInError, SsoError, StateMismatchError, TokenVerificationError } from "../auth/errors.ts";
@@ -9,6 +10,12 @@ import { CliError, ExitCode, type ExitCodeValue } from "./exit-codes.ts";
  * a token or a secret; anything unexpected is shown with its stack for a bug report.
  */
 export function describeFailure(error: unknown): { exitCode: ExitCodeValue; message: string } {
+  const { exitCode, message } = classify(error);
+  // esikit's errors carry no secret; this is the last guard for anything else on its way to the terminal.
+  return { exitCode, message: redactSecrets(message, []) };
+}
+
+function classify(error: unknown): { exitCode: ExitCodeValue; message: string } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message };
   if (error instanceof EsiUsageError) return { exitCode: ExitCode.usage, message: error.message };
   if (error instanceof EsiError || error instanceof EsiThrottledError) return { exitCode: ExitCode.esiError, message: error.message };

@@ -2,7 +2,9 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeEsi, type FakeEsi } from "../../src/testing/fake-esi/index.ts";
 import { SPEC_PATH } from "../fake-esi/spec-path.ts";
-import { freshHome, runCli } from "./run-cli.ts";
+import { cliHomes, runCli } from "./run-cli.ts";
+
+const freshHome = cliHomes();
 
 let esi: FakeEsi;
 let env: Record<string, string>;
@@ -32,6 +34,18 @@ describe.concurrent("esikit: bad input", () => {
     const run = await runCli(["call", "GetMarketsRegionIdOrders", "-p", "region_id=10000002", "-p", "order_type=all", "-p", "typeid=34"], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("GetMarketsRegionIdOrders has no parameter typeid. Its parameters: order_type (query, required), page (query), region_id (path, required), type_id (query).");
+  });
+
+  it("a bad parameter value: exit 2 with the client's message (parameter, value, what is allowed); checked before any token is read", async ({ expect }) => {
+    const [notInteger, notInEnum, nobodyLoggedIn] = await Promise.all([
+      runCli(["call", "GetMarketsRegionIdOrders", "-p", "region_id=abc", "-p", "order_type=sell"], env),
+      runCli(["call", "GET /markets/10000002/orders?order_type=cheap"], env),
+      runCli(["call", "GetCharactersCharacterIdWallet", "-p", "character_id=1.5"], env),
+    ]);
+    expect([notInteger.code, notInEnum.code, nobodyLoggedIn.code]).toEqual([2, 2, 2]);
+    expect(notInteger.stderr).toBe('esikit: GetMarketsRegionIdOrders: region_id must be an integer (got "abc")\n');
+    expect(notInEnum.stderr).toBe('esikit: GetMarketsRegionIdOrders: order_type must be one of "buy", "sell", "all" (got "cheap")\n');
+    expect(nobodyLoggedIn.stderr).toBe("esikit: GetCharactersCharacterIdWallet: character_id must be an integer (got 1.5)\n");
   });
 
   it("a missing required parameter: exit 2 naming it", async ({ expect }) => {

@@ -5,7 +5,9 @@ import { FileTokenStore } from "../../src/stores/file-token-store.ts";
 import { startFakeEsi, type FakeEsi } from "../../src/testing/fake-esi/index.ts";
 import { startFakeSso, type FakeSso } from "../../src/testing/fake-sso/index.ts";
 import { SPEC_PATH } from "../fake-esi/spec-path.ts";
-import { freshHome, runCli, startCli } from "./run-cli.ts";
+import { cliHomes, logIn, runCli } from "./run-cli.ts";
+
+const freshHome = cliHomes();
 
 const WALLET = "esi-wallet.read_character_wallet.v1";
 const LOCATION = "esi-location.read_location.v1";
@@ -30,22 +32,9 @@ afterAll(async () => {
   await sso.close();
 });
 
-/** Plays the browser: follows the printed authorization URL to the fake SSO, which redirects to the CLI's callback. */
-async function logIn(args: string[], tamper?: (callback: URL) => void) {
-  const cli = startCli(["--client-id", "cli-app", "login", "--callback-port", "0", ...args], env);
-  const [url] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/v2\/oauth\/authorize\S+/);
-  const authorize = await fetch(url, { redirect: "manual" });
-  expect(authorize.status).toBe(302);
-  const callback = new URL(authorize.headers.get("location")!);
-  expect(callback.hostname).toBe("127.0.0.1");
-  tamper?.(callback);
-  const page = await fetch(callback);
-  return { run: await cli.done, page: { status: page.status, text: await page.text() } };
-}
-
 describe("esikit login, token and call against the fake SSO and fake ESI", () => {
   it("login: PKCE flow through a 127.0.0.1 callback; prints who logged in with which scopes; tokens kept 0600", async () => {
-    const { run, page } = await logIn(["--scopes", WALLET, LOCATION]);
+    const { run, page } = await logIn(env, ["--scopes", WALLET, LOCATION]);
     expect(run.stderr).toContain("code_challenge_method=S256");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`Logged in as Jita Trader (90000001) with scopes: ${WALLET} ${LOCATION}\n`);
@@ -86,7 +75,7 @@ describe("esikit login, token and call against the fake SSO and fake ESI", () =>
 
   it("a second character: call asks which one; --character by name picks it; a missing scope is exit 4", async () => {
     sso.setLogin({ characterId: 90000002, name: "Amarr Hauler" });
-    const { run } = await logIn(["--scopes", WALLET]);
+    const { run } = await logIn(env, ["--scopes", WALLET]);
     expect(run.stdout).toBe(`Logged in as Amarr Hauler (90000002) with scopes: ${WALLET}\n`);
     const [ambiguous, byName, noScope] = await Promise.all([
       runCli(["call", "GetCharactersCharacterIdWallet"], env),
@@ -113,13 +102,21 @@ describe("esikit login, token and call against the fake SSO and fake ESI", () =>
     expect((JSON.parse(list.stdout) as Array<{ characterId: number }>).map((c) => c.characterId)).toEqual([90000001]);
   });
 
-  it("login refuses a callback whose state is not the one it sent: exit 4, nothing stored", async () => {
-    sso.setLogin({ characterId: 90000003, name: "Forged" });
-    const { run, page } = await logIn([], (callback) => callback.searchParams.set("state", "forged"));
-    expect(run.code).toBe(4);
-    expect(run.stderr).toContain("does not match the state the login started with");
-    expect(page.status).toBe(400);
-    expect(await new FileTokenStore(join(home, "tokens.json")).keys()).not.toContain("90000003");
+  it("login: callbacks without the login's state get 400 and the login goes on; the real one logs in", async () => {
+    sso.setLogin({ characterId: 90000003, name: "Caldari Miner" });
+    const grants = sso.counters.codeGrants;
+    const refused: number[] = [];
+    const { run, page } = await logIn(env, [], async (callback) => {
+      // What any web page could send the browser to: the code with another state, no state, an error.
+      for (const query of [`code=${callback.searchParams.get("code")}&state=forged`, `code=${callback.searchParams.get("code")}`, "error=access_denied"]) {
+        refused.push((await fetch(`${callback.origin}/callback?${query}`)).status);
+      }
+    });
+    expect(refused).toEqual([400, 400, 400]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("Logged in as Caldari Miner (90000003) with no scopes\n");
+    expect(page.status).toBe(200);
+    expect(sso.counters.codeGrants).toBe(grants + 1);
   });
 });
 

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, expect } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = join(ROOT, "src/cli/main.ts");
@@ -13,8 +14,21 @@ export interface CliRun {
   stderr: string;
 }
 
-/** A fresh CLI folder (ESIKIT_HOME): config.json and tokens.json land there. */
-export const freshHome = () => mkdtempSync(join(tmpdir(), "esikit-cli-"));
+/**
+ * Hands out fresh CLI folders (ESIKIT_HOME: config.json and tokens.json land there), all removed after the test
+ * file's last test. Call it at the top level of a test file.
+ */
+export function cliHomes(): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), "esikit-cli-"));
+    made.push(dir);
+    return dir;
+  };
+}
 
 export interface RunningCli {
   /** Resolves with the first match of `pattern` in stderr as it is written. */
@@ -66,3 +80,19 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
 }
 
 export const runCli = (args: string[], env: Record<string, string>) => startCli(args, env).done;
+
+/**
+ * `esikit --client-id cli-app login …`, playing the browser: follows the printed authorization URL to the fake
+ * SSO, which redirects to the CLI's callback. `beforeCallback` runs once the callback URL is known.
+ */
+export async function logIn(env: Record<string, string>, args: string[], beforeCallback?: (callback: URL) => Promise<void>) {
+  const cli = startCli(["--client-id", "cli-app", "login", "--callback-port", "0", ...args], env);
+  const [url] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/v2\/oauth\/authorize\S+/);
+  const authorize = await fetch(url, { redirect: "manual" });
+  expect(authorize.status).toBe(302);
+  const callback = new URL(authorize.headers.get("location")!);
+  expect(callback.hostname).toBe("127.0.0.1");
+  await beforeCallback?.(callback);
+  const page = await fetch(callback);
+  return { run: await cli.done, page: { status: page.status, text: await page.text() }, callback };
+}

@@ -1,11 +1,13 @@
 import { Command } from "commander";
-import { allScopes } from "../../operations.ts";
+import { generation } from "../../default-generation.ts";
 import { startCallbackServer } from "../callback-server.ts";
 import { updateConfig } from "../cli-home.ts";
 import { closest } from "../edit-distance.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
 import { openBrowser } from "../open-browser.ts";
 import { resolveSettings, type GlobalOptions } from "../settings.ts";
+
+const allScopes = generation.scopes;
 
 interface LoginOptions {
   scopes: string[];

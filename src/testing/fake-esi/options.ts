@@ -27,6 +27,10 @@ export interface FakeReply {
   headers?: Record<string, string>;
   /** Destroy the socket without answering. */
   drop?: boolean;
+  /** This answer only: as the route knob `notJson` (a 2xx whose body is not JSON). */
+  notJson?: boolean | string;
+  /** This answer only: as the route knob `truncate` (the body cut short, Content-Length lying). */
+  truncate?: boolean;
 }
 
 /** Knobs for one operation (by operationId). They win over the server-wide ones. */
@@ -54,6 +58,20 @@ export interface RouteKnobs {
   html?: boolean;
   /** Destroy the socket of every request to this route. */
   drop?: boolean;
+  /**
+   * A 2xx whose body is not JSON though its Content-Type says application/json (a CDN's or a broken upstream's
+   * answer): `true` sends "this is not JSON: <upstream hiccup>", a string sends that text. Status, ETag, cache and
+   * limit headers are those of the normal answer. Error answers (4xx/5xx) keep their JSON body.
+   * For one request only, return `{ notJson: true }` from a `handler`.
+   */
+  notJson?: boolean | string;
+  /**
+   * Every answer of this route that has a body is cut short: the headers and a Content-Length for the whole body,
+   * then half of it, then the connection is closed (Connection: close). The client sees the status and headers,
+   * and its body read fails midway (Node's fetch: "TypeError: terminated"). For one request only, return
+   * `{ truncate: true }` from a `handler` (e.g. the first attempt, to test a retry).
+   */
+  truncate?: boolean;
 }
 
 export interface FakeEsiOptions {

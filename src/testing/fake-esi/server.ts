@@ -136,6 +136,8 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
 
     const now = Date.now();
     const headers: Record<string, string> = {};
+    // Odd answers (knobs of the route, or of the handler's reply once it has answered).
+    let oddity: Oddity = { notJson: knobs?.notJson, truncate: knobs?.truncate };
     const answer = (status: number, payload: unknown, extra: Record<string, string> = {}, html?: string) => {
       const t = Date.now();
       errorWindow.record(status, t);
@@ -151,9 +153,11 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
       if (status === 420) stats.errorLimited++;
       if (status === 429) stats.rateLimited++;
       if (status === 304) stats.notModified++;
-      if (html !== undefined) return send(res, status, { ...headers, "Content-Type": "text/html; charset=utf-8" }, html);
+      const deliver = oddity.truncate ? sendTruncated : send;
+      if (html !== undefined) return deliver(res, status, { ...headers, "Content-Type": "text/html; charset=utf-8" }, html);
       if (status === 204 || status === 304 || payload === undefined) return send(res, status, headers, "");
-      return send(res, status, { "Content-Type": "application/json; charset=utf-8", ...headers }, JSON.stringify(payload));
+      const text = oddity.notJson && status >= 200 && status < 300 ? (typeof oddity.notJson === "string" ? oddity.notJson : NOT_JSON_BODY) : JSON.stringify(payload);
+      return deliver(res, status, { "Content-Type": "application/json; charset=utf-8", ...headers }, text);
     };
 
     let characterId: number | undefined;
@@ -205,6 +209,7 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
 
     const request: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, operation: op, params, characterId };
     let reply: FakeReply | undefined = knobs?.handler ? await knobs.handler(request) : undefined;
+    if (reply) oddity = { notJson: reply.notJson ?? oddity.notJson, truncate: reply.truncate ?? oddity.truncate };
     if (reply?.drop) {
       entry.status = "dropped";
       stats.dropped++;
@@ -382,6 +387,28 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, headers);
   res.end(body);
+}
+
+interface Oddity {
+  notJson: boolean | string | undefined;
+  truncate: boolean | undefined;
+}
+
+/** What `notJson: true` answers with, under Content-Type: application/json. */
+const NOT_JSON_BODY = "this is not JSON: <upstream hiccup>";
+
+/**
+ * The headers, a Content-Length for the whole body, half the body, and then the connection closed: what a proxy
+ * or server that dies mid-answer leaves a client with (undici reads it as "TypeError: terminated").
+ */
+function sendTruncated(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  const bytes = Buffer.from(body, "utf8");
+  res.writeHead(status, { ...headers, "Content-Length": String(bytes.length), Connection: "close" });
+  res.flushHeaders();
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
+    // Let the half reach the client before the end: a destroy in the same tick can drop it.
+    setTimeout(() => res.socket?.destroy(), 10);
+  });
 }
 
 function htmlPage(status: number): string {

@@ -162,6 +162,7 @@ describe.skipIf(!HAVE_CHROMIUM)("example web app in headless Chromium", () => {
     const attacker = await browser.newContext();
     const forged = await callbackUrlMadeIn(attacker);
     await callbackUrlMadeIn(context);
+    expect((await context.cookies()).map((c) => c.name)).toContain("esikit_login");
     const grants = sso.counters.codeGrants;
 
     expect((await page.goto(forged))!.status()).toBe(400);

@@ -1,87 +1,65 @@
-import type { OperationFingerprint } from "./fingerprints.ts";
+/**
+ * The change report between the previous generation's spec and the new one: what an app must know, breaking or
+ * not, each operation named `GET /path (OperationId)`. The engine is in report/ (normalise, match, diff, rules,
+ * format); this module is what the generator and the CLI use. The JSON shape is documented in docs/change-report.md.
+ */
+import type { OpenApiDocument } from "./spec-document.ts";
+import { compareSpecs } from "./report/compare.ts";
+import { REPORT_VERSION, type ChangeReport, type SpecSide } from "./report/model.ts";
+import { loadPreviousSpec, type PreviousGeneration } from "./report/previous-spec.ts";
+import { readSpecModel } from "./report/spec-model.ts";
 
-export interface OperationChange {
-  operationId: string;
-  /** What changed, in words, e.g. "parameter query:page added", "parameter query:page now required", "response 200 schema changed". */
-  changes: string[];
+export type { ChangeReport } from "./report/model.ts";
+export { compareSpecs } from "./report/compare.ts";
+export { formatText as formatChangeReport } from "./report/format-text.ts";
+
+export interface NewSpec {
+  doc: OpenApiDocument;
+  specSha256: string;
+  origin: string;
 }
 
-export interface ChangeReport {
-  added: string[];
-  removed: string[];
-  changed: OperationChange[];
+/**
+ * Compares the new spec (as the generator will use it) with the previous generation's, read from the output folder
+ * or the cache (see report/previous-spec.ts). Never writes anything; run before the new generation is written.
+ */
+export async function reportAgainstPrevious(
+  outDir: string,
+  cacheDir: string,
+  previous: PreviousGeneration | undefined,
+  next: NewSpec,
+): Promise<ChangeReport> {
+  const to = { specSha256: next.specSha256, source: next.origin };
+  const before = await loadPreviousSpec(outDir, previous, cacheDir);
+  if (!before.found) return emptyReport(null, { version: readSpecModel(next.doc).version, ...to }, before.reason);
+  const report = compareSpecs(before.doc, next.doc, { from: { specSha256: previous!.specHash, source: before.source }, to });
+  if (before.note) report.note = before.note;
+  return report;
 }
 
-export function compareOperations(
-  before: Record<string, OperationFingerprint>,
-  after: Record<string, OperationFingerprint>,
-): ChangeReport {
-  const added = Object.keys(after).filter((id) => !(id in before)).sort();
-  const removed = Object.keys(before).filter((id) => !(id in after)).sort();
-  const changed: OperationChange[] = [];
-  for (const id of Object.keys(after).sort()) {
-    const old = before[id];
-    const now = after[id];
-    if (!old || !now) continue;
-    const changes: string[] = [];
-    if (old.method !== now.method || old.path !== now.path) {
-      changes.push(`moved from ${old.method.toUpperCase()} ${old.path} to ${now.method.toUpperCase()} ${now.path}`);
-    }
-    diffRecord(old.parameters, now.parameters, "parameter", changes);
-    if (old.requestBody !== now.requestBody) {
-      changes.push(old.requestBody === null ? "request body added" : now.requestBody === null ? "request body removed" : "request body schema changed");
-    }
-    diffRecord(old.responses, now.responses, "response", changes);
-    const lost = old.scopes.filter((s) => !now.scopes.includes(s));
-    const gained = now.scopes.filter((s) => !old.scopes.includes(s));
-    if (gained.length) changes.push(`scope added ${gained.join(", ")}`);
-    if (lost.length) changes.push(`scope removed ${lost.join(", ")}`);
-    if (old.behaviour && now.behaviour) {
-      for (const [aspect, value] of Object.entries(now.behaviour)) {
-        const was = old.behaviour[aspect];
-        if (was !== undefined && was !== value) changes.push(`${aspect} ${was} -> ${value}`);
-      }
-    }
-    if (changes.length) changed.push({ operationId: id, changes });
-  }
-  return { added, removed, changed };
+/** A report that says nothing changed (or, with `from` null, that there was nothing to compare with, and why). */
+export function emptyReport(from: SpecSide | null, to: SpecSide, note?: string): ChangeReport {
+  return {
+    version: REPORT_VERSION,
+    from,
+    to,
+    ...(note ? { note } : {}),
+    compatibilityDate: null,
+    breaking: false,
+    counts: { breaking: 0, nonBreaking: 0, cosmetic: 0, operations: { added: 0, removed: 0, renamed: 0, moved: 0, changed: 0 } },
+    operations: { added: [], removed: [], renamed: [], moved: [], changed: [] },
+    components: [],
+    spec: [],
+  };
 }
 
-/** Parameters are fingerprinted "required|optional:<schema hash>", responses "<schema hash>". */
-function diffRecord(old: Record<string, string>, now: Record<string, string>, what: string, out: string[]): void {
-  for (const key of Object.keys(now).sort()) {
-    const before = old[key];
-    const after = now[key]!;
-    if (before === undefined) {
-      out.push(`${what} ${key} added`);
-      continue;
-    }
-    if (before === after) continue;
-    const [oldPresence, oldSchema] = splitFingerprint(before, what);
-    const [newPresence, newSchema] = splitFingerprint(after, what);
-    if (oldPresence !== newPresence) out.push(`${what} ${key} now ${newPresence}`);
-    if (oldSchema !== newSchema) out.push(`${what} ${key} schema changed`);
-  }
-  for (const key of Object.keys(old).sort()) if (!(key in now)) out.push(`${what} ${key} removed`);
-}
-
-function splitFingerprint(value: string, what: string): [presence: string, schema: string] {
-  if (what !== "parameter") return ["", value];
-  const colon = value.indexOf(":");
-  return [value.slice(0, colon), value.slice(colon + 1)];
+/** The report as `--report FILE` writes it: version 1; what normalisation set aside only with --verbose. */
+export function reportJson(report: ChangeReport, options: { verbose?: boolean } = {}): string {
+  const { cosmetic, ...rest } = report;
+  return `${JSON.stringify(options.verbose ? { ...rest, cosmetic: cosmetic ?? [] } : rest, null, 2)}\n`;
 }
 
 export function isEmptyReport(report: ChangeReport): boolean {
-  return report.added.length === 0 && report.removed.length === 0 && report.changed.length === 0;
-}
-
-export function formatChangeReport(report: ChangeReport): string {
-  if (isEmptyReport(report)) return "No operation changed.";
-  const lines = [
-    `Operations: ${report.added.length} added, ${report.removed.length} removed, ${report.changed.length} changed.`,
-  ];
-  for (const id of report.added) lines.push(`  + ${id}`);
-  for (const id of report.removed) lines.push(`  - ${id}`);
-  for (const change of report.changed) lines.push(`  ~ ${change.operationId}: ${change.changes.join("; ")}`);
-  return lines.join("\n");
+  const c = report.counts;
+  return c.breaking === 0 && c.nonBreaking === 0 && report.compatibilityDate === null;
 }

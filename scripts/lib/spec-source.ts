@@ -3,11 +3,29 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SpecError } from "./spec-error.ts";
 
+/**
+ * Where the spec came from and why, for generation to say (and `--check` to tell "stale" from "could not ask").
+ */
+export interface SpecProvenance {
+  /** file: --spec; live: ESI itself; cache: a spec kept from an earlier generation; fallback: a documented local copy. */
+  source: "file" | "live" | "cache" | "fallback";
+  origin: string;
+  /** info.version of the spec used (the compatibility date of an ESI 3.x spec), when it could be read. */
+  date?: string;
+  /** One line: why this source. */
+  why: string;
+  /** Live ESI was to be asked but could not be: the reason. Absent when live answered, or was not to be asked. */
+  liveUnreachable?: string;
+  /** Specs known in other sources that are newer than the one used (by compatibility date). */
+  newer: Array<{ date: string; origin: string }>;
+}
+
 export interface SpecBytes {
   raw: Buffer;
   origin: string;
   /** "file", "live" or "cache": a spec from the cache need not be cached again. */
   kind: "file" | "live" | "cache";
+  provenance: SpecProvenance;
 }
 
 export interface SourceOptions {
@@ -19,41 +37,91 @@ export interface SourceOptions {
   userAgent?: string;
   timeoutMs?: number;
   cacheDir: string;
-  /** Local copies tried last, in order, when nothing else answers (documented in the README). */
+  /** Local copies, looked at beside the cache when live ESI is not asked or does not answer (documented in the README). */
   fallbackFiles?: string[];
   fetch?: typeof fetch;
+  /** Told where the spec came from and why, as soon as it is found (generation prints it). */
+  onSource?(provenance: SpecProvenance): void;
 }
 
+/** A spec kept locally (swagger-cache/ or a fallback copy), with its date. */
+interface LocalSpec {
+  path: string;
+  /** Compatibility date (from the cache file's name, or the copy's info.version); "" when unknown. */
+  date: string;
+  source: "cache" | "fallback";
+  mtime: number;
+}
+
+const isDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text);
+
 /**
- * Finds the spec to generate from: an explicit file, else live ESI (newest compatibility date), else the
- * newest spec kept in swagger-cache/, else a documented local copy. Says everything it tried when all fail.
+ * Finds the spec to generate from: an explicit file, else live ESI (newest compatibility date), else the newest of
+ * the local specs (kept in swagger-cache/, or a documented local copy; newest compatibility date first, the cache
+ * first among equals). Says where it came from and why; says everything it tried when all fail.
  */
 export async function findSpec(options: SourceOptions): Promise<SpecBytes> {
+  const found = await locate(options);
+  options.onSource?.(found.provenance);
+  return found;
+}
+
+async function locate(options: SourceOptions): Promise<SpecBytes> {
   if (options.specFile) {
     const path = resolve(options.specFile);
+    let raw: Buffer;
     try {
-      return { raw: await readFile(path), origin: path, kind: "file" };
+      raw = await readFile(path);
     } catch (error) {
       throw new SpecError(`cannot read the spec file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
+    const date = versionOf(raw);
+    const newer = newerThan(date, await localSpecs(options));
+    return { raw, origin: path, kind: "file", provenance: { source: "file", origin: path, ...(date ? { date } : {}), why: "--spec (or ESIKIT_SPEC) names it", newer } };
   }
   const tried: string[] = [];
+  let liveUnreachable: string | undefined;
   if (!options.offline) {
     try {
-      return await fetchLiveSpec(options);
+      const live = await fetchLiveSpec(options);
+      const newer = newerThan(live.date, await localSpecs(options));
+      return {
+        raw: live.raw,
+        origin: live.url,
+        kind: "live",
+        provenance: { source: "live", origin: live.url, date: live.date, why: `live ESI's newest compatibility date is ${live.date}`, newer },
+      };
     } catch (error) {
-      tried.push(`live ESI at ${options.esiBaseUrl ?? DEFAULT_ESI}: ${(error as Error).message}`);
+      liveUnreachable = (error as Error).message;
+      tried.push(`live ESI at ${options.esiBaseUrl ?? DEFAULT_ESI}: ${liveUnreachable}`);
     }
   } else {
     tried.push("live ESI: skipped (--offline)");
   }
-  const cached = await newestCachedSpec(options.cacheDir);
-  if (cached) return cached;
-  tried.push(`swagger-cache (${options.cacheDir}): no spec kept there`);
-  for (const file of options.fallbackFiles ?? []) {
-    if (existsSync(file)) return { raw: await readFile(file), origin: resolve(file), kind: "file" };
-    tried.push(`${resolve(file)}: not found`);
+  const locals = await localSpecs(options);
+  const chosen = newestLocal(locals);
+  if (chosen) {
+    const raw = await readFile(chosen.path);
+    const known = locals.filter((l) => l !== chosen).map((l) => `${l.date || "undated"} in ${l.path}`);
+    const reason = liveUnreachable ? `live ESI could not be asked (${liveUnreachable})` : "--offline";
+    const what = chosen.source === "cache" ? "the newest spec kept in the cache" : "the newest local copy";
+    const others = known.length ? `; also known: ${known.join(", ")}` : "";
+    return {
+      raw,
+      origin: chosen.path,
+      kind: chosen.source === "cache" ? "cache" : "file",
+      provenance: {
+        source: chosen.source,
+        origin: chosen.path,
+        ...(chosen.date ? { date: chosen.date } : {}),
+        why: `${reason}: ${what}${others}`,
+        ...(liveUnreachable ? { liveUnreachable } : {}),
+        newer: [],
+      },
+    };
   }
+  tried.push(`swagger-cache (${options.cacheDir}): no spec kept there`);
+  for (const file of options.fallbackFiles ?? []) tried.push(`${resolve(file)}: not found`);
   throw new SpecError(
     `no ESI spec found. Tried:\n  - ${tried.join("\n  - ")}\n` +
       "Pass one with --spec path/to/openapi.json (or ESIKIT_SPEC=path/to/openapi.json).",
@@ -62,7 +130,7 @@ export async function findSpec(options: SourceOptions): Promise<SpecBytes> {
 
 export const DEFAULT_ESI = "https://esi.evetech.net";
 
-async function fetchLiveSpec(options: SourceOptions): Promise<SpecBytes> {
+async function fetchLiveSpec(options: SourceOptions): Promise<{ raw: Buffer; url: string; date: string }> {
   const base = (options.esiBaseUrl ?? DEFAULT_ESI).replace(/\/$/, "");
   const doFetch = options.fetch ?? fetch;
   const headers = { "User-Agent": options.userAgent ?? "esikit-generator (+https://github.com/esikit/esikit)", Accept: "application/json" };
@@ -73,7 +141,7 @@ async function fetchLiveSpec(options: SourceOptions): Promise<SpecBytes> {
     },
   );
   if (!datesResponse.ok) throw new Error(`GET /meta/compatibility-dates answered ${datesResponse.status}`);
-  const body = (await datesResponse.json()) as { compatibility_dates?: unknown };
+  const body = (await datesResponse.json().catch(() => ({}))) as { compatibility_dates?: unknown };
   const dates = Array.isArray(body.compatibility_dates) ? body.compatibility_dates.filter((d): d is string => typeof d === "string") : [];
   const newest = dates.sort().at(-1);
   if (!newest) throw new Error("GET /meta/compatibility-dates listed no dates");
@@ -85,7 +153,7 @@ async function fetchLiveSpec(options: SourceOptions): Promise<SpecBytes> {
     throw new Error(`GET /meta/openapi.json failed (${describeFetchError(error)})`);
   });
   if (!specResponse.ok) throw new Error(`GET /meta/openapi.json answered ${specResponse.status}`);
-  return { raw: Buffer.from(await specResponse.arrayBuffer()), origin: url, kind: "live" };
+  return { raw: Buffer.from(await specResponse.arrayBuffer()), url, date: newest };
 }
 
 /** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause. */
@@ -102,18 +170,59 @@ export function cacheFileName(date: string, hash: string): string {
   return `${date.replace(/[^0-9A-Za-z.-]/g, "_")}-${hash.slice(0, 12)}.json`;
 }
 
-async function newestCachedSpec(cacheDir: string): Promise<SpecBytes | undefined> {
-  let names: string[];
+/** info.version of a spec's bytes, or "" when they are not a spec (the generator says what is wrong later). */
+function versionOf(raw: Buffer): string {
   try {
-    names = (await readdir(cacheDir)).filter((n) => /^\d{4}-\d{2}-\d{2}-[0-9a-f]{12}\.json$/.test(n));
+    const doc = JSON.parse(raw.toString("utf8")) as { info?: { version?: unknown } };
+    return typeof doc?.info?.version === "string" ? doc.info.version : "";
   } catch {
-    return undefined;
+    return "";
   }
-  if (names.length === 0) return undefined;
-  const entries = await Promise.all(names.map(async (name) => ({ name, mtime: (await stat(join(cacheDir, name))).mtimeMs })));
-  // Newest compatibility date first; among files of one date (ESI re-ships a date), the newest kept.
-  const resolved = entries.sort((a, b) => a.name.slice(0, 10).localeCompare(b.name.slice(0, 10)) || a.mtime - b.mtime);
-  const newest = resolved.at(-1)!;
-  const path = join(cacheDir, newest.name);
-  return { raw: await readFile(path), origin: path, kind: "cache" };
+}
+
+/** Every spec kept in the cache folder and every fallback copy that exists, with its date. */
+async function localSpecs(options: SourceOptions): Promise<LocalSpec[]> {
+  const specs: LocalSpec[] = [];
+  let names: string[] = [];
+  try {
+    names = (await readdir(options.cacheDir)).filter((n) => /^\d{4}-\d{2}-\d{2}-[0-9a-f]{12}\.json$/.test(n));
+  } catch {
+    // No cache folder yet.
+  }
+  for (const name of names) {
+    const path = join(options.cacheDir, name);
+    specs.push({ path, date: name.slice(0, 10), source: "cache", mtime: (await stat(path)).mtimeMs });
+  }
+  for (const file of options.fallbackFiles ?? []) {
+    const path = resolve(file);
+    if (!existsSync(path)) continue;
+    specs.push({ path, date: versionOf(await readFile(path)), source: "fallback", mtime: 0 });
+  }
+  return specs;
+}
+
+/**
+ * The local spec to use: the newest compatibility date; among specs of one date (ESI re-ships a date), the cache's
+ * newest file before a fallback copy. An undated copy (a legacy spec) only when nothing else is there.
+ */
+function newestLocal(specs: LocalSpec[]): LocalSpec | undefined {
+  const rank = (s: LocalSpec) => [isDate(s.date) ? s.date : "", s.source === "cache" ? 1 : 0, s.mtime] as const;
+  let best: LocalSpec | undefined;
+  for (const s of specs) {
+    if (!best) {
+      best = s;
+      continue;
+    }
+    const [a, b] = [rank(s), rank(best)];
+    if (a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] > b[2])))) best = s;
+  }
+  return best;
+}
+
+function newerThan(date: string, specs: LocalSpec[]): Array<{ date: string; origin: string }> {
+  if (!isDate(date)) return [];
+  return specs
+    .filter((s) => isDate(s.date) && s.date > date)
+    .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
+    .map((s) => ({ date: s.date, origin: s.path }));
 }

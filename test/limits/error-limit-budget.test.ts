@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ErrorLimitBudget } from "../../src/limits/error-limit-budget.ts";
 import { MemoryBudgetStore } from "../../src/stores/memory-budget-store.ts";
 import type { Wait } from "../../src/limits/waiter.ts";
+import { ManualClock } from "../../src/testing/manual-clock.ts";
 
 const noWait: Wait = async (ms) => {
   throw new Error(`asked to wait ${ms} ms for the window reset`);
@@ -18,7 +19,7 @@ describe("ErrorLimitBudget", () => {
     // The 91st would leave only the threshold if every request in flight failed: it waits for one to answer.
     let next: unknown;
     const pending = budget.admit(noWait).then((a) => (next = a));
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setImmediate(r));
     expect(next).toBeUndefined();
     await budget.settle(admitted[0]!, { errorLimitRemain: 100, errorLimitResetSeconds: 60, unreadable: [] });
     await pending;
@@ -26,18 +27,24 @@ describe("ErrorLimitBudget", () => {
   });
 
   it("still waits for the reset when the errors ESI counted bring it to the threshold", async () => {
-    const store = new MemoryBudgetStore();
-    store.observeErrorWindow("esi-error-limit", { remain: 10, resetAt: Date.now() + 50 });
-    const budget = new ErrorLimitBudget(store, { threshold: 10 });
+    const clock = new ManualClock();
+    const store = new MemoryBudgetStore({ clock });
+    store.observeErrorWindow("esi-error-limit", { remain: 10, resetAt: clock.now() + 50 });
+    const budget = new ErrorLimitBudget(store, { threshold: 10, clock });
     const waits: number[] = [];
     const wait: Wait = async (ms) => {
       waits.push(ms);
-      await new Promise((r) => setTimeout(r, ms));
+      await clock.sleep(ms);
     };
-    await budget.admit(wait);
-    expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThan(0);
-    expect(waits[0]).toBeLessThanOrEqual(50);
+    let admitted: { probe: boolean } | undefined;
+    const pending = budget.admit(wait).then((a) => (admitted = a));
+    await clock.advance(49);
+    expect(admitted).toBeUndefined();
+    await clock.advance(1);
+    await pending;
+    expect(waits).toEqual([50]);
+    // Past the reset with no news yet: this one goes first to learn whether the window really reset.
+    expect(admitted).toMatchObject({ probe: true });
   });
 });
 

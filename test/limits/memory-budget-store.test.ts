@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { MemoryBudgetStore } from "../../src/stores/memory-budget-store.ts";
-import { sleep } from "../../src/limits/waiter.ts";
+import { ManualClock } from "../../src/testing/manual-clock.ts";
 
 describe("MemoryBudgetStore rate-limit buckets", () => {
   it("spends tokens up to the limit, then says how long until the oldest come back", async () => {
-    const store = new MemoryBudgetStore();
+    const clock = new ManualClock();
+    const store = new MemoryBudgetStore({ clock });
     for (let i = 0; i < 5; i++) expect(store.take("fitting:1", 2, 10, 200).granted).toBe(true);
     const refused = store.take("fitting:1", 2, 10, 200);
     expect(refused.granted).toBe(false);
@@ -12,7 +13,9 @@ describe("MemoryBudgetStore rate-limit buckets", () => {
     expect(refused.granted === false && refused.waitMs).toBeLessThanOrEqual(200);
     // Other buckets (another character) are untouched.
     expect(store.take("fitting:2", 2, 10, 200).granted).toBe(true);
-    await sleep(210);
+    await clock.advance(199);
+    expect(store.take("fitting:1", 2, 10, 200).granted).toBe(false);
+    await clock.advance(1);
     expect(store.take("fitting:1", 2, 10, 200).granted).toBe(true);
   });
 
@@ -36,11 +39,12 @@ describe("MemoryBudgetStore rate-limit buckets", () => {
   });
 
   it("lets tokens reported gone come back when ESI says (Retry-After)", async () => {
-    const store = new MemoryBudgetStore();
-    store.observe("g", 0, 10, 60_000, Date.now() + 100);
+    const clock = new ManualClock();
+    const store = new MemoryBudgetStore({ clock });
+    store.observe("g", 0, 10, 60_000, clock.now() + 100);
     const refused = store.take("g", 2, 10, 60_000);
-    expect(refused.granted === false && refused.waitMs).toBeLessThanOrEqual(100);
-    await sleep(110);
+    expect(refused).toEqual({ granted: false, waitMs: 100 });
+    await clock.advance(100);
     expect(store.take("g", 2, 10, 60_000).granted).toBe(true);
   });
 

@@ -6,7 +6,7 @@ import { bin, ROOT, run } from "./lib/processes.ts";
 import type { Bench, BenchRow } from "./lib/report.ts";
 import { alternate, median, ms, ratio } from "./lib/stats.ts";
 import { buildTypeApps } from "./lib/type-apps.ts";
-import { allOperations } from "../src/operations.ts";
+import { generation } from "../src/default-generation.ts";
 
 const TSC = join(ROOT, "node_modules/typescript/lib/tsc.js");
 
@@ -28,7 +28,7 @@ export const typesBench: Bench = {
     try {
       // Smoke: three character operations (the completion below lists their paths), and a spec cut to them
       // (openapi-typescript is quicker on it).
-      const operations = smoke ? [...allOperations()].filter((o) => o.method === "get" && o.path.startsWith("/characters/")).slice(0, 3) : [...allOperations()];
+      const operations = smoke ? [...generation.allOperations()].filter((o) => o.method === "get" && o.path.startsWith("/characters/")).slice(0, 3) : [...generation.allOperations()];
       const spec = smoke ? smallSpec(work, operations.map((o) => o.path)) : REAL_SPEC;
       // Raw types: what openapi-typescript alone makes of the spec.
       await run(bin("openapi-typescript"), [spec, "-o", join(work, "raw.d.ts")]);

@@ -2,6 +2,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { authLayer } from "./auth/auth-layer.ts";
 import type { Sso } from "./auth/create-sso.ts";
 import { createClientCache, type CacheOptions, type ClientCache } from "./cache/cache-layer.ts";
+import type { CachedResponse } from "./stores/types.ts";
 import { fromCachedResponse } from "./cache/stored-response.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { EsiUsageError } from "./errors.ts";
@@ -11,7 +12,7 @@ import { identifyLayer } from "./identify/identify-layer.ts";
 import { limitsLayer, type LimitsOptions } from "./limits/limits-layer.ts";
 import type { OperationCalls, OperationData, OperationIdOf, ParamsArg } from "./operation-call.ts";
 import { checkParameters } from "./params/check-parameters.ts";
-import { actingCharacter } from "./pipeline/acting-character.ts";
+import { actingCharacter, actingCharacterNow } from "./pipeline/acting-character.ts";
 import { infoOf, type EsiCall, type ResponseInfo } from "./pipeline/call.ts";
 import { compose, type Layer, type Next } from "./pipeline/compose.ts";
 import type { EsiCore, EsiPlugin } from "./pipeline/core.ts";
@@ -187,18 +188,29 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
     return fetchClient.request(method as "get", path, { ...init, fetch } as never);
   };
 
-  /** A call by operationId: checked, built without a Request, answered from the cache at once when fresh. */
-  const viaOperation = async (operation: OperationInfo, args: Record<string, unknown> = {}) => {
+  /**
+   * A call by operationId: checked, built without a Request and, when a fresh answer is kept, answered from it at
+   * once (synchronously up to the returned promise: no Request, no Response, one JSON.parse).
+   */
+  const viaOperation = (operation: OperationInfo, args: Record<string, unknown> = {}): FreshHit | Promise<FreshHit | OperationResultShape> => {
     checkParameters(operation, args);
     const { url, headers, body } = buildRequest(core.baseUrl, operation, args);
     const method = operation.method.toUpperCase();
-    const callCharacter = await actingCharacter(operation, characterId, args.character_id, shared.sso?.tokens);
     const language = (args["Accept-Language"] as string | undefined) ?? core.language;
-    const key = shared.cache?.keyOf(method, url, callCharacter, operation.scopes.length > 0, language, headers);
-    if (key !== undefined) {
-      const entry = await shared.cache!.fresh(key);
-      if (entry) return freshHit(operation, method, url, callCharacter, entry);
+    const known = actingCharacterNow(operation, characterId);
+    if (known) {
+      const hit = freshHit(operation, method, url, known.characterId, language, headers);
+      if (hit instanceof FreshHit) return hit;
+      if (hit) return hit.then((h) => h ?? send(operation, method, url, headers, body, known.characterId, language));
+      return send(operation, method, url, headers, body, known.characterId, language);
     }
+    return actingCharacter(operation, characterId, args.character_id, shared.sso?.tokens).then(async (acting) => {
+      const hit = await freshHit(operation, method, url, acting, language, headers);
+      return hit ?? send(operation, method, url, headers, body, acting, language);
+    });
+  };
+
+  const send = async (operation: OperationInfo, method: string, url: string, headers: Record<string, string> | undefined, body: string | undefined, acting: number | undefined, language: string) => {
     const call: EsiCall = {
       operation,
       method,
@@ -206,7 +218,7 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
       headers: new Headers(headers),
       body,
       signal: undefined,
-      characterId: callCharacter,
+      characterId: acting,
       language,
       attempts: 0,
       retries: 0,
@@ -217,15 +229,29 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
     return resultOf(response);
   };
 
-  /** A fresh kept answer with no Request and no Response: the Response is made only if someone asks for it. */
-  const freshHit = (operation: OperationInfo, method: string, url: string, acting: number | undefined, entry: NonNullable<Awaited<ReturnType<ClientCache["fresh"]>>>) => {
+  /** A fresh kept answer of an operation call, or undefined; a promise only when the cache store answers with one. */
+  const freshHit = (
+    operation: OperationInfo,
+    method: string,
+    url: string,
+    acting: number | undefined,
+    language: string,
+    headers: Record<string, string> | undefined,
+  ): FreshHit | undefined | Promise<FreshHit | undefined> => {
+    const key = shared.cache?.keyOf(method, url, acting, operation.scopes.length > 0, language, headers);
+    if (key === undefined) return undefined;
+    const entry = shared.cache!.fresh(key);
+    if (entry instanceof Promise) return entry.then((e) => (e ? hitOf(operation, method, url, acting, e) : undefined));
+    return entry ? hitOf(operation, method, url, acting, entry) : undefined;
+  };
+
+  const hitOf = (operation: OperationInfo, method: string, url: string, acting: number | undefined, entry: CachedResponse): FreshHit => {
     const { events } = core;
-    const info: ResponseInfo = { operationId: operation.operationId, cache: "hit", retries: 0, characterId: acting };
     if (events.hasListeners("request")) events.emit("request", { operationId: operation.operationId, method, url, characterId: acting });
     if (events.hasListeners("response")) events.emit("response", { operationId: operation.operationId, method, url, status: entry.status, ms: 0, cache: "hit", characterId: acting });
     return new FreshHit(entry.body === "" ? undefined : JSON.parse(entry.body), () => {
       const response = fromCachedResponse(entry, url);
-      infos.set(response, info);
+      infos.set(response, { operationId: operation.operationId, cache: "hit", retries: 0, characterId: acting });
       return response;
     });
   };
@@ -260,11 +286,15 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
       if (!existing) shared.views.set(id, (existing = makeView(shared, id)));
       return existing;
     },
-    async call(operationId: string, params?: Record<string, unknown>) {
-      const operation = operationOf(operationId);
-      const result = await viaOperation(operation, params);
-      if (result instanceof FreshHit) return result.data;
-      return orThrow(result, { operation, characterId, info: infos.get(result.response) });
+    call(operationId: string, params?: Record<string, unknown>): Promise<unknown> {
+      try {
+        const operation = operationOf(operationId);
+        const result = viaOperation(operation, params);
+        if (result instanceof FreshHit) return Promise.resolve(result.data);
+        return result.then((r) => (r instanceof FreshHit ? r.data : orThrow(r, { operation, characterId, info: infos.get(r.response) })));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
   };
   return view as unknown as EsiClient<Generation>;
@@ -285,6 +315,8 @@ class FreshHit {
   }
 }
 
+type OperationResultShape = { data?: unknown; error?: unknown; response: Response };
+
 /** `{ data, error, response }` from the pipeline's answer, as openapi-fetch makes it. */
 async function resultOf(response: Response): Promise<{ data?: unknown; error?: unknown; response: Response }> {
   if (response.status === 204 || response.headers.get("Content-Length") === "0") return response.ok ? { data: undefined, response } : { error: undefined, response };
@@ -298,7 +330,7 @@ async function resultOf(response: Response): Promise<{ data?: unknown; error?: u
 }
 
 /** `esi.op`: a proxy, so start-up does not pay for a closure per operation an app will mostly never call. */
-function createOperationCalls(generation: Generation, call: (operation: OperationInfo, args?: Record<string, unknown>) => Promise<unknown>): never {
+function createOperationCalls(generation: Generation, call: (operation: OperationInfo, args?: Record<string, unknown>) => unknown): never {
   const made = new Map<string, (args?: Record<string, unknown>) => Promise<unknown>>();
   return new Proxy(Object.create(null), {
     get(_target, key) {
@@ -307,7 +339,7 @@ function createOperationCalls(generation: Generation, call: (operation: Operatio
       if (bound) return bound;
       const operation = generation.operationById(key);
       if (!operation) return undefined;
-      bound = (args) => call(operation, args);
+      bound = async (args) => call(operation, args);
       made.set(key, bound);
       return bound;
     },

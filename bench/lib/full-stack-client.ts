@@ -1,5 +1,4 @@
 import { createEsiClient, createSso, type EsiClient, type EsiClientOptions } from "../../src/index.ts";
-import { defaultPlugins } from "../../src/default-plugins.ts";
 import { DEFAULT_FAKE_CLIENT, startFakeSso } from "../../src/testing/fake-sso/index.ts";
 
 export const BENCH_CHARACTER = 2112625428;
@@ -9,14 +8,14 @@ const SCOPES = ["esi-universe.read_structures.v1", "esi-markets.structure_market
 export interface FullStackClient {
   /** The character's view: requests that need a scope carry its (valid) access token. */
   client: EsiClient;
-  /** The plugins this client runs, in request order (for the table). */
+  /** The layers this client runs, in request order (for the table). */
   plugins: string[];
   close(): Promise<void>;
 }
 
 /**
- * esikit as an app gets it: createEsiClient with default options (so every plugin in src/default-plugins.ts is on:
- * identify, cache, limits; retries in the transport) plus auth, holding a valid token from the fake SSO.
+ * esikit as an app gets it: createEsiClient with default options (every layer on: identify, cache, retry, limits)
+ * plus auth, holding a valid token from the fake SSO.
  */
 export async function createFullStackClient(baseUrl: string, userAgent: string): Promise<FullStackClient> {
   const sso = await startFakeSso({ character: { characterId: BENCH_CHARACTER, name: "Bench Pilot" } });
@@ -32,7 +31,7 @@ export async function createFullStackClient(baseUrl: string, userAgent: string):
   const options: EsiClientOptions = { userAgent, baseUrl, auth };
   return {
     client: createEsiClient(options).as(BENCH_CHARACTER),
-    plugins: defaultPlugins(options).map((p) => p.name),
+    plugins: ["identify", "auth", "cache", "retry", "limits"],
     close: () => sso.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { OperationInfo } from "../../src/operations.ts";
+import type { OperationInfo } from "../../src/generation.ts";
 
 /**
  * The two apps the types bench compiles: one call per operation of the spec, with valid arguments, through esikit

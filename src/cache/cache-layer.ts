@@ -26,8 +26,8 @@ export interface ClientCache {
   readonly layer: Layer;
   /** The key of a call that may be cached, or undefined (not a GET, revalidated by the caller, signer unknown). */
   keyOf(method: string, url: string, characterId: number | undefined, signed: boolean, language: string, callerHeaders: Headers | Readonly<Record<string, unknown>> | undefined): string | undefined;
-  /** A kept entry still fresh now, else undefined. */
-  fresh(key: string): Promise<CachedResponse | undefined>;
+  /** A kept entry still fresh now, else undefined; synchronous when the store is (the memory store). */
+  fresh(key: string): CachedResponse | undefined | Promise<CachedResponse | undefined>;
 }
 
 /**
@@ -48,13 +48,16 @@ export function createClientCache(core: EsiCore, options: CacheOptions = {}): Cl
   const { clock } = core;
   const date = core.compatibilityDate;
 
+  // A store that fails (a Redis down) must not fail the call: read as a miss, reported as an event.
+  const readFailed = (error: unknown) => {
+    core.events.emit("store-fallback", { store: "cache", reason: `get failed: ${(error as Error)?.message ?? String(error)}` });
+    return undefined;
+  };
   const read = async (key: string): Promise<CachedResponse | undefined> => {
     try {
       return await store.get(key);
     } catch (error) {
-      // A store that fails (a Redis down) must not fail the call: read as a miss, reported as an event.
-      core.events.emit("store-fallback", { store: "cache", reason: `get failed: ${(error as Error)?.message ?? String(error)}` });
-      return undefined;
+      return readFailed(error);
     }
   };
   const write = async (key: string, value: CachedResponse): Promise<void> => {
@@ -73,9 +76,15 @@ export function createClientCache(core: EsiCore, options: CacheOptions = {}): Cl
     return cacheKey(method, url, characterId, language, callerDate(callerHeaders) ?? date);
   };
 
-  const fresh = async (key: string) => {
-    const entry = await read(key);
-    return entry && entry.freshUntil > clock.now() ? entry : undefined;
+  const isFresh = (entry: CachedResponse | undefined) => (entry && entry.freshUntil > clock.now() ? entry : undefined);
+  const fresh = (key: string) => {
+    let entry: ReturnType<CacheStore["get"]>;
+    try {
+      entry = store.get(key);
+    } catch (error) {
+      return readFailed(error);
+    }
+    return entry instanceof Promise ? entry.then(isFresh, readFailed) : isFresh(entry);
   };
 
   const layer: Layer = async (call, next) => {

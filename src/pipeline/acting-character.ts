@@ -28,3 +28,12 @@ export async function actingCharacter(
     return undefined; // auth throws the precise NotLoggedInError for this call
   }
 }
+
+/** The same rule where it needs no token store: public operations, and views of one character. */
+export function actingCharacterNow(operation: OperationInfo | undefined, viewCharacterId: number | undefined): { characterId: number | undefined } | undefined {
+  if (!operation || operation.scopes.length === 0) return NOBODY;
+  if (viewCharacterId !== undefined) return { characterId: viewCharacterId };
+  return undefined;
+}
+
+const NOBODY = Object.freeze({ characterId: undefined });

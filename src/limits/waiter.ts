@@ -2,8 +2,6 @@ import { systemClock, type Clock } from "../clock.ts";
 import type { EsiEventEmitter } from "../events.ts";
 import { EsiThrottledError } from "./throttled-error.ts";
 
-export { sleep } from "../clock.ts";
-
 /** Waits on behalf of one request: reports each wait as a `throttled` event, and gives up past its deadline. */
 export type Wait = (ms: number, reason: "error-limit" | "rate-limit", group?: string) => Promise<void>;
 

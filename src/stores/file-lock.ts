@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { open, readFile, rename, rm, stat, utimes } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isDeadOwner, newOwner, type ProcessOwner as Owner } from "./process-owner.ts";
 
@@ -11,7 +11,7 @@ export interface FileLockOptions {
   staleMs?: number;
   /** How long to wait for another holder before giving up, ms. Default 60 s. */
   waitMs?: number;
-  /** How often a waiter looks again, ms (plus up to as much of jitter). Default 10. */
+  /** How often a waiter looks again, ms (plus up to as much of jitter). Default 5. */
   pollMs?: number;
 }
 
@@ -19,7 +19,10 @@ export interface FileLockOptions {
  * A lock shared by every process that can see `lockPath`: the file is created exclusively (O_EXCL) and holds its
  * owner (host, pid, a random id). A waiter takes over a lock whose owner is a dead process on this host, or that
  * nobody touched for `staleMs`; the takeover itself runs under a second lock file so two waiters cannot both take
- * it. Unlike an advisory flock, it works the same on every platform and network file system Node runs on.
+ * it. Unlike an advisory flock, it works the same on every platform and file system Node runs on.
+ *
+ * The file operations are synchronous on purpose: each touches a few bytes of metadata, and a round trip through
+ * libuv's thread pool per step costs more than the step (a refresh takes and releases locks several times).
  */
 export class FileLock {
   readonly path: string;
@@ -31,100 +34,104 @@ export class FileLock {
     this.path = lockPath;
     this.#staleMs = positive("staleMs", options.staleMs ?? 10_000);
     this.#waitMs = positive("waitMs", options.waitMs ?? 60_000);
-    this.#pollMs = positive("pollMs", options.pollMs ?? 10);
+    this.#pollMs = positive("pollMs", options.pollMs ?? 5);
   }
 
   /** Runs `fn` holding the lock. `fn` gets `stillHeld()`: false once another process took the lock over. */
-  async run<T>(fn: (stillHeld: () => Promise<boolean>) => Promise<T>): Promise<T> {
+  async run<T>(fn: (stillHeld: () => boolean) => Promise<T>): Promise<T> {
     const owner = newOwner();
     await this.#acquire(owner);
     const touch = setInterval(() => {
-      const now = new Date();
-      utimes(this.path, now, now).catch(() => undefined);
+      try {
+        const now = new Date();
+        utimesSync(this.path, now, now);
+      } catch {
+        // gone: the release or a takeover tells
+      }
     }, Math.max(1, Math.floor(this.#staleMs / 3)));
     touch.unref();
     try {
-      return await fn(async () => (await readOwner(this.path))?.id === owner.id);
+      return await fn(() => readOwner(this.path)?.id === owner.id);
     } finally {
       clearInterval(touch);
       // Only our own: after a takeover the file belongs to someone else.
-      if ((await readOwner(this.path))?.id === owner.id) await rm(this.path, { force: true });
+      if (readOwner(this.path)?.id === owner.id) rmSync(this.path, { force: true });
     }
+  }
+
+  /** Removes the lock file if its holder abandoned it (the same guarded takeover a waiter does). */
+  clearIfAbandoned(): void {
+    if (this.#isAbandoned(this.path)) this.#takeOver();
   }
 
   async #acquire(owner: Owner): Promise<void> {
     const giveUpAt = Date.now() + this.#waitMs;
     for (;;) {
-      if (await createExclusive(this.path, owner)) return;
-      if (await this.#isAbandoned(this.path)) await this.#takeOver();
+      if (createExclusive(this.path, owner)) return;
+      if (this.#isAbandoned(this.path)) this.#takeOver();
       else if (Date.now() >= giveUpAt) {
         throw new Error(`The lock ${this.path} is still held by another process after ${this.#waitMs} ms`);
       } else await sleep(this.#pollMs + Math.random() * this.#pollMs);
     }
   }
 
-  /** Removes the lock file if its holder abandoned it (the same guarded takeover a waiter does). */
-  async clearIfAbandoned(): Promise<void> {
-    if (await this.#isAbandoned(this.path)) await this.#takeOver();
-  }
-
   /** Abandoned: its owner is a dead process on this host, or nobody touched it for staleMs. */
-  async #isAbandoned(path: string): Promise<boolean> {
-    if (isDeadOwner(await readOwner(path))) return true;
+  #isAbandoned(path: string): boolean {
+    if (isDeadOwner(readOwner(path))) return true;
     try {
-      return Date.now() - (await stat(path)).mtimeMs > this.#staleMs;
+      return Date.now() - statSync(path).mtimeMs > this.#staleMs;
     } catch {
       return false; // gone meanwhile: the next attempt to create it tells
     }
   }
 
   /** Removes an abandoned lock, under a takeover lock so that two waiters never both remove (one the other's new lock). */
-  async #takeOver(): Promise<void> {
+  #takeOver(): void {
     const guard = `${this.path}.takeover`;
-    if (!(await createExclusive(guard, newOwner()))) {
+    if (!createExclusive(guard, newOwner())) {
       // A takeover lasts microseconds: one still there is left by a dead process.
-      if (await this.#isAbandoned(guard)) await moveAside(guard);
+      if (this.#isAbandoned(guard)) moveAside(guard);
       return;
     }
     try {
-      if (await this.#isAbandoned(this.path)) await moveAside(this.path);
+      if (this.#isAbandoned(this.path)) moveAside(this.path);
     } finally {
-      await rm(guard, { force: true });
+      rmSync(guard, { force: true });
     }
   }
 }
 
 /** Removes a lock file by renaming it first (atomic), so a reader never sees a half-removed one. */
-async function moveAside(path: string): Promise<void> {
+function moveAside(path: string): void {
   const aside = `${path}.${randomUUID()}.stale`;
   try {
-    await rename(path, aside);
+    renameSync(path, aside);
   } catch {
     return; // someone else removed it
   }
-  await rm(aside, { force: true });
+  rmSync(aside, { force: true });
 }
 
-async function createExclusive(path: string, owner: Owner): Promise<boolean> {
-  let handle;
+function createExclusive(path: string, owner: Owner): boolean {
+  let fd: number;
   try {
-    handle = await open(path, "wx", 0o600);
+    fd = openSync(path, "wx", 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new Error(`Creating the lock file ${path} failed (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
   try {
-    await handle.writeFile(JSON.stringify(owner), "utf8");
+    writeSync(fd, JSON.stringify(owner));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return true;
 }
 
 /** The owner written in a lock file; undefined when it is gone or still being written. */
-async function readOwner(path: string): Promise<Owner | undefined> {
+function readOwner(path: string): Owner | undefined {
   try {
-    const owner = JSON.parse(await readFile(path, "utf8")) as Partial<Owner>;
+    const owner = JSON.parse(readFileSync(path, "utf8")) as Partial<Owner>;
     return typeof owner.host === "string" && typeof owner.pid === "number" && typeof owner.id === "string" ? (owner as Owner) : undefined;
   } catch {
     return undefined;

@@ -41,6 +41,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export class SqliteTokenStore implements TokenStore {
   readonly #db: Database.Database;
+  /**
+   * For what need not survive a power cut (lock rows, the in-flight marker): a second connection to the same
+   * file with synchronous=OFF, so only token writes wait for the disk. The app's own database: that one.
+   */
+  readonly #light: Database.Database;
   readonly #ownsDb: boolean;
   readonly #tokens: string;
   readonly #locks: string;
@@ -48,6 +53,7 @@ export class SqliteTokenStore implements TokenStore {
   readonly #lockPollMs: number;
   readonly #lockWaitMs: number;
   readonly #compareAndSet: Database.Transaction<(key: string, expected: string | undefined, tokens: TokenSet) => boolean>;
+  readonly #setMarker: Database.Statement;
   /** In-process waiters queue here instead of polling the table. */
   readonly #localLocks = new Map<string, Promise<unknown>>();
 
@@ -71,6 +77,14 @@ export class SqliteTokenStore implements TokenStore {
       this.#db = database;
       this.#ownsDb = false;
     }
+    const file = this.#db.name;
+    if (this.#ownsDb && file !== ":memory:" && file !== "") {
+      this.#light = new Database(file);
+      this.#light.pragma("synchronous = OFF");
+      this.#light.pragma("busy_timeout = 5000");
+    } else {
+      this.#light = this.#db;
+    }
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS ${this.#tokens} (
         key TEXT PRIMARY KEY,
@@ -89,6 +103,12 @@ export class SqliteTokenStore implements TokenStore {
     // Tables made by an earlier version lack the rotation bookkeeping column.
     const columns = this.#db.prepare(`PRAGMA table_info(${this.#tokens})`).all() as Array<{ name: string }>;
     if (!columns.some((column) => column.name === "presented_by")) this.#db.exec(`ALTER TABLE ${this.#tokens} ADD COLUMN presented_by TEXT`);
+    this.#setMarker = this.#light.prepare(
+      `UPDATE ${this.#tokens} SET presented_by = @presented_by
+       WHERE key = @key AND refresh_token = @refresh_token AND access_token = @access_token AND expires_at = @expires_at
+         AND scopes = @scopes AND character_id IS @character_id AND character_name IS @character_name AND owner_hash IS @owner_hash
+         AND presented_by IS NOT @presented_by`,
+    );
     const storedRefreshToken = this.#db.prepare(`SELECT refresh_token FROM ${this.#tokens} WHERE key = ?`);
     this.#compareAndSet = this.#db.transaction((key: string, expected: string | undefined, tokens: TokenSet): boolean => {
       const row = storedRefreshToken.get(key) as { refresh_token: string | null } | undefined;
@@ -127,8 +147,12 @@ export class SqliteTokenStore implements TokenStore {
       });
   }
 
-  /** Writes only if the stored refresh token is still `expected`: read and write in one IMMEDIATE transaction. */
+  /**
+   * Writes only if the stored refresh token is still `expected`: read and write in one IMMEDIATE transaction.
+   * A change of the in-flight marker alone is one UPDATE that checks every other field.
+   */
   compareAndSet(key: string, expected: string | undefined, tokens: TokenSet): boolean {
+    if (expected !== undefined && tokens.refreshToken === expected && this.#setMarker.run(markerRow(key, expected, tokens)).changes === 1) return true;
     return this.#compareAndSet.immediate(key, expected, tokens);
   }
 
@@ -154,12 +178,13 @@ export class SqliteTokenStore implements TokenStore {
 
   /** Closes the database if this store opened it. */
   close(): void {
+    if (this.#light !== this.#db) this.#light.close();
     if (this.#ownsDb) this.#db.close();
   }
 
   async #withRowLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const holder = randomUUID();
-    const acquire = this.#db.prepare(
+    const acquire = this.#light.prepare(
       `INSERT INTO ${this.#locks} (key, holder, expires_at) VALUES (?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE ${this.#locks}.expires_at < ?`,
     );
@@ -171,7 +196,7 @@ export class SqliteTokenStore implements TokenStore {
       await sleep(this.#lockPollMs);
     }
     // Renewed while the holder works: a slow SSO (three attempts of 10 s) cannot outlast the lock.
-    const renew = this.#db.prepare(`UPDATE ${this.#locks} SET expires_at = ? WHERE key = ? AND holder = ?`);
+    const renew = this.#light.prepare(`UPDATE ${this.#locks} SET expires_at = ? WHERE key = ? AND holder = ?`);
     const renewal = setInterval(() => {
       try {
         renew.run(Date.now() + this.#lockTtlMs, key, holder);
@@ -184,9 +209,24 @@ export class SqliteTokenStore implements TokenStore {
       return await fn();
     } finally {
       clearInterval(renewal);
-      this.#db.prepare(`DELETE FROM ${this.#locks} WHERE key = ? AND holder = ?`).run(key, holder);
+      this.#light.prepare(`DELETE FROM ${this.#locks} WHERE key = ? AND holder = ?`).run(key, holder);
     }
   }
+}
+
+/** The parameters of the marker-only UPDATE: every field must match the stored row but the marker. */
+function markerRow(key: string, expected: string, tokens: TokenSet): Record<string, unknown> {
+  return {
+    key,
+    refresh_token: expected,
+    access_token: tokens.accessToken,
+    expires_at: tokens.expiresAt,
+    scopes: JSON.stringify(tokens.scopes),
+    character_id: tokens.characterId ?? null,
+    character_name: tokens.characterName ?? null,
+    owner_hash: tokens.ownerHash ?? null,
+    presented_by: tokens.presentedBy ?? null,
+  };
 }
 
 function fromRow(row: TokenRow): TokenSet {

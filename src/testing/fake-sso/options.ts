@@ -54,6 +54,8 @@ export interface FakeSsoCounters {
   /** Every POST to the token endpoint, whatever came of it. */
   token: number;
   refreshGrants: number;
+  /** Refresh grants refused with invalid_grant (an unknown, revoked or already rotated refresh token). */
+  refusedRefreshGrants: number;
   codeGrants: number;
   revoke: number;
   jwks: number;

@@ -47,6 +47,11 @@ export interface FakeSso {
   fail(knob: FailureKnob): void;
   /** Refuses a refresh token from now on (as a player revoking the app would). */
   revoke(refreshToken: string): void;
+  /**
+   * What the fake knows of a refresh token it issued: whose it is, and whether a refresh with it would be
+   * accepted now (not rotated away under "revoke", not revoked). Undefined for one it never issued.
+   */
+  inspectRefreshToken(refreshToken: string): { characterId: number; usable: boolean } | undefined;
   /** What the fake knows of an access token it issued; undefined for one it never issued. */
   inspectAccessToken(accessToken: string): IssuedAccessToken | undefined;
   /** Starts signing with a new key (the old one leaves the JWKS). */
@@ -83,11 +88,13 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
 
-  const counters: FakeSsoCounters = { metadata: 0, authorize: 0, token: 0, refreshGrants: 0, codeGrants: 0, revoke: 0, jwks: 0 };
+  const counters: FakeSsoCounters = { metadata: 0, authorize: 0, token: 0, refreshGrants: 0, refusedRefreshGrants: 0, codeGrants: 0, revoke: 0, jwks: 0 };
   const refreshGrants = new Map<string, Grant>();
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number; revoked: boolean }>();
   const codes = new Map<string, PendingCode>();
   const issuedRefreshTokens: string[] = [];
+  /** Every refresh token issued, with its grant, kept after rotation (refreshGrants forgets rotated ones). */
+  const everIssued = new Map<string, Grant>();
   const failures: Array<Required<Pick<FailureKnob, "mode">> & FailureKnob & { left: number }> = [];
 
   const sign = (claims: JWTPayload, signWith: { key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {}) =>
@@ -119,6 +126,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     accessTokens.set(accessToken, { grant, expiresAt, revoked: false });
     if (withRefreshToken) {
       refreshGrants.set(refreshToken, grant);
+      everIssued.set(refreshToken, grant);
       issuedRefreshTokens.push(refreshToken);
     }
     return { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, refresh_token: refreshToken };
@@ -228,6 +236,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       const grant = refreshGrants.get(presented);
       if (!caller.basic && caller.client.clientSecret) return send(res, 401, { error: "invalid_client", error_description: "this client must authenticate" });
       if (!grant || grant.revoked || grant.clientId !== caller.client.clientId) {
+        counters.refusedRefreshGrants++;
         return send(res, 400, { error: "invalid_grant", error_description: "Invalid refresh token. Token missing/expired." });
       }
       if (rotation === "revoke") refreshGrants.delete(presented);
@@ -297,6 +306,12 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     revoke(refreshToken) {
       const grant = refreshGrants.get(refreshToken);
       if (grant) grant.revoked = true;
+    },
+    inspectRefreshToken(refreshToken) {
+      const grant = everIssued.get(refreshToken);
+      if (!grant) return undefined;
+      const live = refreshGrants.get(refreshToken);
+      return { characterId: grant.character.characterId, usable: live !== undefined && !live.revoked };
     },
     inspectAccessToken(accessToken) {
       const known = accessTokens.get(accessToken);

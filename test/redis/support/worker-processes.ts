@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
+import { isAbsolute } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -22,8 +23,10 @@ export class WorkerProcess {
   #stderr = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
+  /** `script`: a file name in test/redis/workers, or an absolute path. */
   constructor(script: string, input: unknown) {
-    this.child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL(`../workers/${script}`, import.meta.url))], {
+    const path = isAbsolute(script) ? script : fileURLToPath(new URL(`../workers/${script}`, import.meta.url));
+    this.child = spawn(process.execPath, ["--import", "tsx", path], {
       cwd: ROOT,
       env: { ...process.env, ESIKIT_WORKER_INPUT: JSON.stringify(input) },
       stdio: ["pipe", "pipe", "pipe"],

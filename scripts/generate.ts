@@ -11,8 +11,9 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { formatChangeReport } from "./lib/change-report.ts";
 import { generate, type GenerateResult } from "./lib/generator.ts";
+import { afterRun, checkReportArgs, describeSource, EXIT_USAGE, REPORT_OPTIONS, REPORT_USAGE } from "./lib/report/cli.ts";
+import type { SpecProvenance } from "./lib/spec-source.ts";
 import { SpecError } from "./lib/spec-error.ts";
 
 /** Run from esikit's source checkout (tsx on scripts/*.ts) rather than from the installed package's dist/. */
@@ -30,12 +31,12 @@ const USAGE = `Usage: esikit generate [options]${IN_CHECKOUT ? "    (in esikit's
   --force        regenerate even when nothing changed
   --cache DIR    where fetched specs are kept (default swagger-cache/ beside the output folder)
   --esi URL      ESI base URL (default https://esi.evetech.net; also ESIKIT_ESI_URL)
+${REPORT_USAGE}
   -h, --help     show this text
 Without --spec: live ESI's newest compatibility date, else the newest spec in the cache folder${IN_CHECKOUT ? ", else ../shared/esi-spec/openapi.json" : ""}.
 The output folder is replaced whole (index.js, index.d.ts, operations.js, operations.d.ts, esi.d.ts, openapi.json,
 meta.json): keep no files of your own in it.
-Exit codes: 0 generated or already up to date; 1 no usable spec (not found, unreadable or malformed);
-            2 bad arguments; 3 --check found the output stale, damaged or missing.`;
+${EXIT_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   let values;
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
         cache: { type: "string" },
         esi: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        ...REPORT_OPTIONS,
       },
       strict: true,
     }));
@@ -62,9 +64,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const argError = checkReportArgs(values);
+  if (argError) {
+    console.error(`${argError}\n\n${USAGE}`);
+    return 2;
+  }
   try {
     const outDir = resolve(values.out ?? DEFAULT_OUT);
     const trace = process.env.ESIKIT_TRACE === "1";
+    let source: SpecProvenance | undefined;
     const result = await generate({
       specFile: values.spec ?? process.env.ESIKIT_SPEC,
       offline: values.offline || process.env.ESIKIT_OFFLINE === "1",
@@ -74,10 +82,14 @@ export async function main(argv: string[]): Promise<number> {
       fallbackFiles: IN_CHECKOUT ? [WORKSPACE_SPEC] : [],
       check: values.check,
       force: values.force,
+      onSource: (found: SpecProvenance) => {
+        source = found;
+        for (const line of describeSource(found)) console.error(line);
+      },
       ...(trace ? { onStep: (step: string, ms: number) => console.error(`esikit generate: ${step} (${ms} ms)`) } : {}),
     });
     console.log(summarise(result, displayName(outDir)));
-    return result.status === "stale" ? 3 : 0;
+    return await afterRun({ result, values, source, outDir, print: (line) => console.log(line), warn: (line) => console.error(line) });
   } catch (error) {
     if (error instanceof SpecError) {
       console.error(`esikit generate: ${error.message}`);
@@ -113,10 +125,7 @@ function summarise(result: GenerateResult, out: string): string {
         `  errata applied: ${result.meta.errata.applied.length ? result.meta.errata.applied.join(", ") : "none"}`,
       ];
       for (const s of result.meta.errata.skipped) lines.push(`  erratum ${s.id} skipped: ${s.reason}`);
-      // A forced run on the same spec has nothing to compare.
-      if (result.report && result.previous && result.previous.specHash !== result.meta.specHash) {
-        lines.push(`Changes since spec ${result.previous.specDate}:`, formatChangeReport(result.report));
-      }
+      // The change report follows (scripts/lib/report/cli.ts).
       return lines.join("\n");
     }
   }

@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GenerationMeta as TableMeta } from "../../src/generation.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { compareOperations, type ChangeReport } from "./change-report.ts";
+import { reportAgainstPrevious, type ChangeReport } from "./change-report.ts";
 import { toOpenApi3 } from "./convert.ts";
 import { emitIndex } from "./emit-index.ts";
 import { emitTable } from "./emit-table.ts";
 import { emitTypes } from "./emit-types.ts";
 import { applyErrata, loadErrata, type ErrataResult } from "./errata.ts";
-import { fingerprintOperations, type OperationFingerprint } from "./fingerprints.ts";
 import { checkGenerationDir, fileHashes, MANIFEST_FILE, recoverGenerationDir, writeGenerationDir, type FileToWrite } from "./generation-dir.ts";
 import { buildOperationTable } from "./operation-table.ts";
 import { SpecError } from "./spec-error.ts";
@@ -32,7 +31,6 @@ export interface GenerationMeta {
   origin: string;
   operationCount: number;
   errata: ErrataResult;
-  fingerprints: Record<string, OperationFingerprint>;
   /** file name -> sha256 of its bytes, for every file of the generation but this one. */
   files: Record<string, string>;
 }
@@ -53,7 +51,7 @@ export type GenerateResult =
   | { status: "unchanged"; meta: GenerationMeta; ms: number }
   | { status: "stale"; meta: GenerationMeta | undefined; inputHash: string; damage?: string; ms: number }
   | { status: "fresh"; meta: GenerationMeta; ms: number }
-  | { status: "generated"; meta: GenerationMeta; previous: GenerationMeta | undefined; report: ChangeReport | undefined; ms: number };
+  | { status: "generated"; meta: GenerationMeta; previous: GenerationMeta | undefined; report: ChangeReport; ms: number };
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
@@ -80,9 +78,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     await keepSpec(bytes, spec, options.cacheDir);
     return { status: "unchanged", meta: previous!, ms: elapsed() };
   }
-  const { files, meta } = await buildOutputs(spec, errata.errata, inputHash, step);
+  const { files, meta, doc } = await buildOutputs(spec, errata.errata, inputHash, step);
   // Before anything is written: a report that cannot be made must not leave a new generation behind it.
-  const report = previous?.fingerprints ? compareOperations(previous.fingerprints, meta.fingerprints) : undefined;
+  const report = await reportAgainstPrevious(options.outDir, options.cacheDir, previous, { doc, specSha256: spec.hash, origin: spec.origin });
   await writeGenerationDir(options.outDir, files, { onStaged: () => step("staged") });
   step("written");
   // Kept only once it generated: a broken spec in the cache would become the "newest" one offline runs pick.
@@ -105,7 +103,7 @@ async function buildOutputs(
   errata: Awaited<ReturnType<typeof loadErrata>>["errata"],
   inputHash: string,
   step: (name: string) => void,
-): Promise<{ files: FileToWrite[]; meta: GenerationMeta }> {
+): Promise<{ files: FileToWrite[]; meta: GenerationMeta; doc: OpenApiDocument }> {
   const doc = await toOpenApi3(spec);
   const errataResult = applyErrata(doc, errata, spec.format);
   const rows = buildOperationTable(doc);
@@ -140,11 +138,10 @@ async function buildOutputs(
     origin: spec.origin,
     operationCount: rows.length,
     errata: errataResult,
-    fingerprints: fingerprintOperations(doc, rows),
     files: fileHashes(files),
   };
   files.push({ name: MANIFEST_FILE, content: `${JSON.stringify(meta, null, 1)}\n` });
-  return { files, meta };
+  return { files, meta, doc };
 }
 
 /** Swagger 2.0 says it in basePath ("/latest"); OpenAPI 3 in the path of its first server URL ("" for ESI). */

@@ -199,7 +199,10 @@ function operationAt(ts: TypeScript, checker: TS.TypeChecker, node: TS.Node, ops
     }
     if (ts.isFunctionLike(n) || ts.isBlock(n)) break;
   }
-  // 2. The call that made the value the erroring expression reads: follow its root identifier to its declaration.
+  // 2. A call inside the node the error is reported on (a whole `return esi.op.X(...)` statement).
+  const inside = callInside(ts, node, ops);
+  if (inside) return inside;
+  // 3. The call that made the value the erroring expression reads: follow its root identifier to its declaration.
   let root: TS.Node | undefined = node;
   while (root && root.parent && (ts.isPropertyAccessExpression(root.parent) || ts.isElementAccessExpression(root.parent)) && root.parent.expression !== root) root = root.parent;
   for (let hops = 0; root && hops < 4; hops++) {

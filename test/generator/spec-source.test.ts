@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/lib/generator.ts";
 import { hashBytes } from "../../scripts/lib/spec-document.ts";
-import { findSpec } from "../../scripts/lib/spec-source.ts";
+import { findSpec, type SpecProvenance } from "../../scripts/lib/spec-source.ts";
 import { SpecError } from "../../scripts/lib/spec-error.ts";
 import { json, startRecordingServer } from "../support/recording-server.ts";
 import { fixture, tempDir, tempDirs } from "./helpers.ts";
@@ -81,5 +81,56 @@ describe("when no spec can be found", () => {
     await expect(findSpec({ specFile: fixture("missing.json"), cacheDir: "unused" })).rejects.toThrow(
       `cannot read the spec file ${fixture("missing.json")}: ENOENT`,
     );
+  });
+});
+
+describe("where the spec came from, and why", () => {
+  it("live ESI: its newest compatibility date", async () => {
+    const dirs = await tempDirs();
+    const told: SpecProvenance[] = [];
+    const found = await findSpec({ esiBaseUrl: esi.url, cacheDir: dirs.cacheDir, fallbackFiles: [], onSource: (p) => told.push(p) });
+    expect(found.provenance).toEqual({
+      source: "live",
+      origin: `${esi.url}/meta/openapi.json?compatibility_date=2026-01-01`,
+      date: "2026-01-01",
+      why: "live ESI's newest compatibility date is 2026-01-01",
+      newer: [],
+    });
+    expect(told).toEqual([found.provenance]);
+  });
+
+  it("live ESI unreachable: the reason, and the newest local spec, even when it is not the cache's", async () => {
+    const dirs = await tempDirs();
+    const cached = join(dirs.cacheDir, "2025-12-01-aaaaaaaaaaaa.json");
+    await writeFile(cached, await readFile(fixture("openapi-3.0.json")));
+    const gone = await startRecordingServer(() => undefined);
+    await gone.close();
+    const found = await findSpec({ esiBaseUrl: gone.url, cacheDir: dirs.cacheDir, fallbackFiles: [fixture("openapi-3.1.json")], timeoutMs: 2000 });
+    expect(found.provenance).toEqual({
+      source: "fallback",
+      origin: fixture("openapi-3.1.json"),
+      date: "2026-01-01",
+      why: `live ESI could not be asked (GET /meta/compatibility-dates failed (ECONNREFUSED)): the newest local copy; also known: 2025-12-01 in ${cached}`,
+      liveUnreachable: "GET /meta/compatibility-dates failed (ECONNREFUSED)",
+      newer: [],
+    });
+    expect(found.kind).toBe("file"); // kept in the cache once it generated
+  });
+
+  it("among local specs of one date, the cache's; offline says so", async () => {
+    const dirs = await tempDirs();
+    const cached = join(dirs.cacheDir, "2026-01-01-bbbbbbbbbbbb.json");
+    await writeFile(cached, specBytes);
+    const found = await findSpec({ offline: true, cacheDir: dirs.cacheDir, fallbackFiles: [fixture("openapi-3.1.json")] });
+    expect(found.provenance).toMatchObject({ source: "cache", origin: cached, why: `--offline: the newest spec kept in the cache; also known: 2026-01-01 in ${fixture("openapi-3.1.json")}` });
+    expect(found.provenance.liveUnreachable).toBeUndefined();
+  });
+
+  it("--spec older than a spec known elsewhere: a warning names the newer one", async () => {
+    const dirs = await tempDirs();
+    const cached = join(dirs.cacheDir, "2026-01-01-cccccccccccc.json");
+    await writeFile(cached, specBytes);
+    const found = await findSpec({ specFile: fixture("openapi-3.0.json"), cacheDir: dirs.cacheDir, fallbackFiles: [] });
+    expect(found.provenance).toMatchObject({ source: "file", date: "2025-12-01", why: "--spec (or ESIKIT_SPEC) names it", newer: [{ date: "2026-01-01", origin: cached }] });
   });
 });

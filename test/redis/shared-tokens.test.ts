@@ -137,6 +137,5 @@ describe.runIf(availability.run && HAVE_REAL_SPECS)(`4 workers, 1 Redis, the fak
     expect(ran.failures).toEqual({});
     expect(ran.ok).toBe(1);
     expect(sso.issuedRefreshTokens.length - issued).toBe(1); // the waiter's refresh; the killed one never completed
-    expect(recoveredMs).toBeLessThan(lockTtlMs + 1000); // the lock's TTL, plus one refresh and one call
   });
 });

@@ -68,6 +68,11 @@ describe.each(kinds)("the %s token store shared by two processes", (kind) => {
     await store.set(String(characterId), { accessToken: "", refreshToken: issued.refresh_token, expiresAt: 0, scopes: [], characterId });
     return issued;
   };
+  /** The outcome of a "refresh" or "access" command (its "started" message is not needed here). */
+  const nextResult = async (worker: WorkerProcess) => {
+    await worker.next("started");
+    return worker.next("result");
+  };
   const newestIssuedFor = (characterId: number) => fake.issuedRefreshTokens.filter((token) => fake.inspectRefreshToken(token)?.characterId === characterId).at(-1);
   const start = async (count: number) => {
     const started = spawnWorkers(TOKEN_WORKER, count, () => input);
@@ -111,15 +116,15 @@ describe.each(kinds)("the %s token store shared by two processes", (kind) => {
     await seed(characterId);
     const [worker] = (await start(1)) as [WorkerProcess];
     worker.send({ type: "refresh", characterId });
-    expect(await worker.next("result")).toEqual({ type: "result", ok: true });
+    expect(await nextResult(worker)).toEqual({ type: "result", ok: true });
 
     // The player revokes the app: the worker's refresh token is refused from now on.
     fake.revoke((await store.get(String(characterId)))!.refreshToken!);
     worker.send({ type: "refresh", characterId });
-    expect(await worker.next("result")).toMatchObject({ ok: false, error: { name: "InvalidGrantError" } });
+    expect(await nextResult(worker)).toMatchObject({ ok: false, error: { name: "InvalidGrantError" } });
     const grants = fake.counters.refreshGrants;
     worker.send({ type: "access", characterId });
-    expect(await worker.next("result")).toMatchObject({ ok: false, error: { name: "InvalidGrantError" } });
+    expect(await nextResult(worker)).toMatchObject({ ok: false, error: { name: "InvalidGrantError" } });
     expect(fake.counters.refreshGrants).toBe(grants); // the refusal is remembered: SSO is not asked again
 
     // The player logs in again, through another process (this one: the app's login server).
@@ -128,10 +133,10 @@ describe.each(kinds)("the %s token store shared by two processes", (kind) => {
     await loginServer.updateToken(login, characterId);
 
     worker.send({ type: "access", characterId });
-    expect(await worker.next("result")).toEqual({ type: "result", ok: true });
+    expect(await nextResult(worker)).toEqual({ type: "result", ok: true });
     expect(fake.counters.refreshGrants).toBe(grants); // the login's access token was fresh: used as it is
     worker.send({ type: "refresh", characterId });
-    expect(await worker.next("result")).toEqual({ type: "result", ok: true });
+    expect(await nextResult(worker)).toEqual({ type: "result", ok: true });
     expect((await store.get(String(characterId)))?.refreshToken).toBe(newestIssuedFor(characterId));
   });
 

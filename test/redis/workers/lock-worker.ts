@@ -1,7 +1,8 @@
 /**
  * A process that takes the Redis lock. Modes:
  * - "count": `rounds` times, under the lock, reads a counter, waits, writes it back plus one (a lost update
- *   shows up as a short count), and reports when it held the lock.
+ *   shows up as a short count), and reports when it held the lock as two numbers from a Redis sequence (INCR on
+ *   entering and on leaving): Redis orders them, so no clock of two processes is compared.
  * - "hold": takes the lock, says "locked", and never lets go (the test kills it).
  */
 import { connectRedis } from "../../../src/stores/redis/connect-redis.ts";
@@ -12,6 +13,8 @@ interface Input {
   url: string;
   lockKey: string;
   counterKey: string;
+  /** The sequence the "count" mode takes its entering and leaving numbers from. */
+  sequenceKey?: string;
   mode: "count" | "hold";
   rounds?: number;
   ttlMs?: number;
@@ -33,11 +36,11 @@ runWorker(async () => {
   const held: Array<[number, number]> = [];
   for (let i = 0; i < (input.rounds ?? 10); i++) {
     await lock.run(input.lockKey, async () => {
-      const start = performance.timeOrigin + performance.now();
+      const entered = await redis.incr(input.sequenceKey!);
       const value = Number((await redis.get(input.counterKey)) ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 2));
       await redis.set(input.counterKey, String(value + 1));
-      held.push([start, performance.timeOrigin + performance.now()]);
+      held.push([entered, await redis.incr(input.sequenceKey!)]);
     });
   }
   tell({ type: "done", held });

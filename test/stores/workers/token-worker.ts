@@ -4,7 +4,7 @@
  * - "refresh-many" {characters, count}: each character `count` forced refreshes, the characters side by side;
  *   answers "refreshed" with counts of successes, invalid_grant and other failures.
  * - "refresh" {characterId} and "access" {characterId}: one forced refresh, or one access token (refreshed only if
- *   expired); answers "result" with ok or the error's name and message.
+ *   expired); answers "started", then "result" with ok or the error's name and message.
  * - "write-many" {count, tag}: `count` plain writes of keys `<tag>-<i>`; answers "written".
  */
 import { createSso } from "../../../src/auth/create-sso.ts";
@@ -80,6 +80,7 @@ runWorker(async () => {
       tell({ type: "refreshed", ...tally, ms: Math.round(performance.now() - started) });
     } else if (command.type === "refresh" || command.type === "access") {
       const characterId = command.characterId as number;
+      tell({ type: "started" });
       try {
         if (command.type === "refresh") await sso.refresh(characterId);
         else await sso.accessToken(characterId);

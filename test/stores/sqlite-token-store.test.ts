@@ -135,6 +135,60 @@ describe("SqliteTokenStore", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
   });
 
+  it("renews the lock while its holder works: a holder slower than the TTL keeps it", async () => {
+    const file = join(dir, "tokens.db");
+    // Renewed every third of the TTL: only an event loop stalled for two thirds of it (660 ms) could lose it.
+    const holder = store(file, { lockTtlMs: 1_000, lockPollMs: 5 });
+    const waiter = store(file, { lockTtlMs: 1_000, lockPollMs: 5 });
+    const log: string[] = [];
+    const slow = holder.withLock("1", async () => {
+      log.push("holder in");
+      await sleep(3_500); // three and a half TTLs
+      log.push("holder out");
+    });
+    await sleep(20);
+    await waiter.withLock("1", async () => {
+      log.push("waiter in");
+    });
+    await slow;
+    expect(log).toEqual(["holder in", "holder out", "waiter in"]);
+  });
+
+  it("compareAndSet writes only over the refresh token it expects, across two stores on one file", () => {
+    const file = join(dir, "tokens.db");
+    const a = store(file);
+    const b = store(file);
+    a.set("1", tokens(1));
+    expect(b.compareAndSet("1", "refresh-1", tokens(2))).toBe(true);
+    // a's view is stale: its write over refresh-1 must not land over b's newer set.
+    expect(a.compareAndSet("1", "refresh-1", tokens(3))).toBe(false);
+    expect(a.get("1")).toEqual(tokens(2));
+    expect(a.compareAndSet("9", undefined, tokens(9))).toBe(true);
+    expect(a.compareAndSet("9", undefined, tokens(10))).toBe(false);
+  });
+
+  it("keeps the in-flight marker of a set, and a change of the marker alone checks every other field", () => {
+    const s = store();
+    s.set("1", tokens(1));
+    expect(s.compareAndSet("1", "refresh-1", { ...tokens(1), presentedBy: "host/1/a" })).toBe(true);
+    expect(s.get("1")?.presentedBy).toBe("host/1/a");
+    // Same refresh token but another access token: a full write, not a marker change.
+    expect(s.compareAndSet("1", "refresh-1", { ...tokens(1), accessToken: "other" })).toBe(true);
+    expect(s.get("1")).toEqual({ ...tokens(1), accessToken: "other" });
+  });
+
+  it("adds the marker column to a table an earlier version made", () => {
+    const file = join(dir, "old.db");
+    const old = new Database(file);
+    old.exec(`CREATE TABLE esikit_tokens (key TEXT PRIMARY KEY, access_token TEXT NOT NULL, refresh_token TEXT, expires_at INTEGER NOT NULL,
+      scopes TEXT NOT NULL, character_id INTEGER, character_name TEXT, owner_hash TEXT, updated_at INTEGER NOT NULL)`);
+    old.prepare("INSERT INTO esikit_tokens VALUES ('1', 'a', 'r', 5, '[]', NULL, NULL, NULL, 0)").run();
+    old.close();
+    const s = store(file);
+    expect(s.get("1")).toEqual({ accessToken: "a", refreshToken: "r", expiresAt: 5, scopes: [] });
+    expect(s.compareAndSet("1", "r", { accessToken: "a", refreshToken: "r", expiresAt: 5, scopes: [], presentedBy: "h/1/x" })).toBe(true);
+  });
+
   it("gives up waiting with an error naming the key", async () => {
     const file = join(dir, "tokens.db");
     const holder = store(file);

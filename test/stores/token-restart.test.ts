@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,13 +7,20 @@ import { DEFAULT_FAKE_CLIENT, startFakeSso, type FakeSso } from "../../src/testi
 import { finished, runWithTsx } from "../auth/fixtures/child-process.ts";
 
 let fake: FakeSso;
+let dir: string;
 // "revoke": a rotated refresh token is refused afterwards, so each run succeeds only with the newest one.
-beforeAll(async () => (fake = await startFakeSso({ rotation: "revoke" })));
-afterAll(() => fake.close());
+beforeAll(async () => {
+  fake = await startFakeSso({ rotation: "revoke" });
+  dir = await mkdtemp(join(tmpdir(), "esikit-restart-"));
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe("the rotated refresh token across a process restart", () => {
   it("is kept in the file store: each new process refreshes with the token the last one received", async () => {
-    const file = join(await mkdtemp(join(tmpdir(), "esikit-restart-")), "tokens.json");
+    const file = join(dir, "tokens.json");
     const seed = await fake.issueTokens({ characterId: 2112625428, scopes: ["esi-wallet.read_character_wallet.v1"] });
     const sso = createSso({ ...DEFAULT_FAKE_CLIENT, callbackUrl: "http://127.0.0.1/cb", userAgent: "esikit-tests/1.0", ssoBaseUrl: fake.url, store: new FileTokenStore(file) });
     await sso.updateToken({ access_token: "", expires_in: -1, refresh_token: seed.refresh_token });

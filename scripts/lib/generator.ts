@@ -2,18 +2,11 @@ import { readdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { GenerationMeta as TableMeta } from "../../src/generation.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { reportAgainstPrevious, type ChangeReport } from "./change-report.ts";
-import { toOpenApi3 } from "./convert.ts";
-import { emitIndex } from "./emit-index.ts";
-import { emitTable } from "./emit-table.ts";
-import { emitTypes } from "./emit-types.ts";
-import { applyErrata, loadErrata, type ErrataResult } from "./errata.ts";
-import { checkGenerationDir, fileHashes, MANIFEST_FILE, recoverGenerationDir, writeGenerationDir, type FileToWrite } from "./generation-dir.ts";
-import { buildOperationTable } from "./operation-table.ts";
-import { SpecError } from "./spec-error.ts";
-import { hashBytes, parseSpec, specDateOf, type LoadedSpec, type OpenApiDocument, type SpecFormat } from "./spec-document.ts";
+import type { ChangeReport } from "./change-report.ts";
+import { loadErrata, type ErrataResult } from "./errata.ts";
+import { checkGenerationDir, MANIFEST_FILE, recoverGenerationDir, writeGenerationDir } from "./generation-dir.ts";
+import { hashBytes, parseSpec, specDateOf, type OpenApiDocument, type SpecFormat } from "./spec-document.ts";
 import { cacheFileName, findSpec, type SourceOptions, type SpecBytes } from "./spec-source.ts";
 
 const LIB_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -60,9 +53,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const recovered = await recoverGenerationDir(options.outDir);
   if (recovered !== "none") step(`recovered an interrupted write: ${recovered}`);
   const bytes: SpecBytes = await findSpec(options);
-  const spec = parseSpec(bytes.raw, bytes.origin);
+  const specHash = hashBytes(bytes.raw);
   const errata = await loadErrata(options.errataDir ?? DEFAULT_ERRATA_DIR);
-  const inputHash = hashBytes(`${spec.hash}\n${hashBytes(errata.raw)}\n${await generatorFingerprint()}`);
+  const inputHash = hashBytes(`${specHash}\n${hashBytes(errata.raw)}\n${await generatorFingerprint()}`);
   step("spec");
   // Whole and from the same inputs: checked against the manifest's hashes, never by a file's presence.
   const current = await checkGenerationDir(options.outDir);
@@ -70,105 +63,38 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const upToDate = current.ok && previous?.inputHash === inputHash;
   step("checked");
 
-  if (options.check) {
-    if (upToDate) return { status: "fresh", meta: previous!, ms: elapsed() };
-    return { status: "stale", meta: previous, inputHash, ...(current.ok || !previous ? {} : { damage: current.reason }), ms: elapsed() };
-  }
+  // Nothing to do: the spec was read and checked when this generation was made from the very same bytes.
+  if (upToDate && options.check) return { status: "fresh", meta: previous!, ms: elapsed() };
   if (upToDate && !options.force) {
-    await keepSpec(bytes, spec, options.cacheDir);
+    await keepSpec(bytes, previous!.specDate, specHash, options.cacheDir);
     return { status: "unchanged", meta: previous!, ms: elapsed() };
   }
+  const spec = parseSpec(bytes.raw, bytes.origin);
+  if (options.check) {
+    return { status: "stale", meta: previous, inputHash, ...(current.ok || !previous ? {} : { damage: current.reason }), ms: elapsed() };
+  }
+  // Loaded only now: an unchanged re-run never loads the emitters (nor openapi-typescript) or the change report.
+  const { buildOutputs } = await import("./build-outputs.ts");
   const { files, meta, doc } = await buildOutputs(spec, errata.errata, inputHash, step);
   // Before anything is written: a report that cannot be made must not leave a new generation behind it.
+  const { reportAgainstPrevious } = await import("./change-report.ts");
   const report = await reportAgainstPrevious(options.outDir, options.cacheDir, previous, { doc, specSha256: spec.hash, origin: spec.origin });
   await writeGenerationDir(options.outDir, files, { onStaged: () => step("staged") });
   step("written");
   // Kept only once it generated: a broken spec in the cache would become the "newest" one offline runs pick.
-  await keepSpec(bytes, spec, options.cacheDir);
+  await keepSpec(bytes, specDateOf(spec.original as unknown as OpenApiDocument), spec.hash, options.cacheDir);
   return { status: "generated", meta, previous, report, ms: elapsed() };
 }
 
 /** Keeps the spec used, named by date and content hash (ESI re-ships a date with changed content). */
-async function keepSpec(bytes: SpecBytes, spec: LoadedSpec, cacheDir: string): Promise<void> {
+async function keepSpec(bytes: SpecBytes, date: string, hash: string, cacheDir: string): Promise<void> {
   if (bytes.kind === "cache") return;
-  const cachePath = join(cacheDir, cacheFileName(specDateOf(spec.original as unknown as OpenApiDocument), spec.hash));
-  if (!existsSync(cachePath)) await writeFileAtomic(cachePath, spec.raw);
+  const cachePath = join(cacheDir, cacheFileName(date, hash));
+  if (!existsSync(cachePath)) await writeFileAtomic(cachePath, bytes.raw);
 }
 
 /** The files of one generation, the manifest last. */
 export const OUTPUT_FILES = ["esi.d.ts", "operations.js", "operations.d.ts", "index.js", "index.d.ts", "openapi.json", MANIFEST_FILE] as const;
-
-async function buildOutputs(
-  spec: LoadedSpec,
-  errata: Awaited<ReturnType<typeof loadErrata>>["errata"],
-  inputHash: string,
-  step: (name: string) => void,
-): Promise<{ files: FileToWrite[]; meta: GenerationMeta; doc: OpenApiDocument }> {
-  const doc = await toOpenApi3(spec);
-  const errataResult = applyErrata(doc, errata, spec.format);
-  const rows = buildOperationTable(doc);
-  const specDate = specDateOf(doc);
-  step("table");
-  const banner = `// Generated by esikit from ESI spec ${specDate}, sha256 ${spec.hash.slice(0, 12)}. Do not edit: regenerate with \`esikit generate\`.`;
-  const types = await emitTypes(doc, banner, spec.origin);
-  step("types");
-  const tableMeta: TableMeta = {
-    compatibilityDate: specDate,
-    specSha256: spec.hash,
-    basePath: basePathOf(spec, doc),
-    scopes: allScopes(doc),
-    errata: errataResult.applied,
-  };
-  const table = emitTable(rows, tableMeta, banner);
-  const index = emitIndex(banner);
-  const files: FileToWrite[] = [
-    { name: "esi.d.ts", content: types },
-    { name: "operations.js", content: table.js },
-    { name: "operations.d.ts", content: table.dts },
-    { name: "index.js", content: index.js },
-    { name: "index.d.ts", content: index.dts },
-    // The spec as esikit read it (converted, errata applied): the fake ESI and validation default to it.
-    { name: "openapi.json", content: `${JSON.stringify(doc)}\n` },
-  ];
-  const meta: GenerationMeta = {
-    inputHash,
-    specHash: spec.hash,
-    specDate,
-    format: spec.format,
-    origin: spec.origin,
-    operationCount: rows.length,
-    errata: errataResult,
-    files: fileHashes(files),
-  };
-  files.push({ name: MANIFEST_FILE, content: `${JSON.stringify(meta, null, 1)}\n` });
-  return { files, meta, doc };
-}
-
-/** Swagger 2.0 says it in basePath ("/latest"); OpenAPI 3 in the path of its first server URL ("" for ESI). */
-function basePathOf(spec: LoadedSpec, doc: OpenApiDocument): string {
-  if (spec.format === "swagger-2.0") {
-    const basePath = spec.original.basePath;
-    return typeof basePath === "string" ? basePath.replace(/\/+$/, "") : "";
-  }
-  const first = doc.servers?.[0] as { url?: string; variables?: Record<string, { default?: string }> } | undefined;
-  if (!first?.url) return "";
-  // Server variables ("https://{host}/v1") take their defaults, as OpenAPI says.
-  const server = first.url.replace(/\{([^}]+)\}/g, (whole, name: string) => first.variables?.[name]?.default ?? whole);
-  try {
-    return new URL(server, "https://server.invalid").pathname.replace(/\/+$/, "");
-  } catch {
-    throw new SpecError(`${spec.origin}: servers[0].url ${JSON.stringify(server)} is not a URL`);
-  }
-}
-
-function allScopes(doc: OpenApiDocument): string[] {
-  const scopes = new Set<string>();
-  for (const scheme of Object.values(doc.components?.securitySchemes ?? {})) {
-    const flows = (scheme as { flows?: Record<string, { scopes?: Record<string, string> }> }).flows ?? {};
-    for (const flow of Object.values(flows)) for (const s of Object.keys(flow.scopes ?? {})) scopes.add(s);
-  }
-  return [...scopes].sort();
-}
 
 /** The manifest as it is, whole or not (for what the last generation was made from). */
 export async function readMeta(outDir: string): Promise<GenerationMeta | undefined> {

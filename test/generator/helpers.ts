@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll } from "vitest";
+import type { GenerationMeta } from "../../src/generation.ts";
 import { toOpenApi3 } from "../../scripts/lib/convert.ts";
 import { buildOperationTable, type OperationRow } from "../../scripts/lib/operation-table.ts";
 import { parseSpec } from "../../scripts/lib/spec-document.ts";
@@ -44,7 +45,7 @@ export async function snapshot(dir: string): Promise<Record<string, { bytes: str
 
 /** A generation's operations.js, imported afresh (a regeneration into the same folder must not hit the module cache). */
 let imports = 0;
-export async function importTable(outDir: string): Promise<{ meta: Record<string, unknown>; operations: Record<string, OperationRowOut> }> {
+export async function importTable(outDir: string): Promise<{ meta: GenerationMeta; operations: Record<string, OperationRowOut> }> {
   return import(`${pathToFileURL(join(outDir, "operations.js")).href}?fresh=${++imports}`);
 }
 export type OperationRowOut = Omit<OperationRow, "operationId">;

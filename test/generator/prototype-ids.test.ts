@@ -26,7 +26,7 @@ describe("operationIds named like Object.prototype's members", () => {
 
   it("are found by id and by route once bound with defineGeneration", async () => {
     const { meta, operations } = await importTable(dirs.outDir);
-    const generation = defineGeneration({ ...(meta as never), operations: operations as never });
+    const generation = defineGeneration({ ...meta, operations });
     expect([...generation.operationIds].sort()).toEqual([...IDS].sort());
     for (const id of IDS) expect(generation.operationById(id)?.operationId, id).toBe(id);
     expect(generation.operationForRoute("get", "/things/0/{thing_id}")?.operationId).toBe("constructor");

@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { generate, type GenerateResult } from "./lib/generator.ts";
-import { afterRun, checkReportArgs, describeSource, EXIT_USAGE, REPORT_OPTIONS, REPORT_USAGE } from "./lib/report/cli.ts";
+import { afterRun, checkReportArgs, EXIT_USAGE, REPORT_OPTIONS, REPORT_USAGE } from "./lib/report/cli.ts";
 import type { SpecProvenance } from "./lib/spec-source.ts";
 import { SpecError } from "./lib/spec-error.ts";
 
@@ -82,14 +82,11 @@ export async function main(argv: string[]): Promise<number> {
       fallbackFiles: IN_CHECKOUT ? [WORKSPACE_SPEC] : [],
       check: values.check,
       force: values.force,
-      onSource: (found: SpecProvenance) => {
-        source = found;
-        for (const line of describeSource(found)) console.error(line);
-      },
+      onSource: (found: SpecProvenance) => (source = found),
       ...(trace ? { onStep: (step: string, ms: number) => console.error(`esikit generate: ${step} (${ms} ms)`) } : {}),
     });
-    console.log(summarise(result, displayName(outDir)));
-    return await afterRun({ result, values, source, outDir, print: (line) => console.log(line), warn: (line) => console.error(line) });
+    const summary = summarise(result, displayName(outDir));
+    return await afterRun({ result, values, source, outDir, summary, print: (line) => console.log(line), warn: (line) => console.error(line) });
   } catch (error) {
     if (error instanceof SpecError) {
       console.error(`esikit generate: ${error.message}`);

@@ -117,7 +117,7 @@ describe("esikit generate --report and --fail-on", () => {
 
 describe("esikit generate --check: stale, or the source out of reach", () => {
   /** A generation from the fixture, then --check against a dead ESI with the cache as the only local spec. */
-  async function checkWithDeadEsi(cacheSpec: "same" | "newer"): Promise<{ code: number; warned: string[]; source?: SpecProvenance }> {
+  async function checkWithDeadEsi(cacheSpec: "same" | "newer"): Promise<{ code: number; printed: string[]; source?: SpecProvenance }> {
     const dirs = await tempDirs();
     const { before, after } = await specPair("compatibility-date");
     await generate({ specFile: before, offline: true, fallbackFiles: [], ...dirs });
@@ -126,23 +126,26 @@ describe("esikit generate --check: stale, or the source out of reach", () => {
     await gone.close();
     let source: SpecProvenance | undefined;
     const result = await generate({ esiBaseUrl: gone.url, timeoutMs: 2000, fallbackFiles: [], ...dirs, check: true, onSource: (p) => (source = p) });
-    const warned: string[] = [];
-    const code = await afterRun({ result, values: { check: true }, source, outDir: dirs.outDir, print: () => undefined, warn: (l) => warned.push(l) });
-    return { code, warned, source };
+    const printed: string[] = [];
+    const code = await afterRun({ result, values: { check: true }, source, outDir: dirs.outDir, summary: "(summary)", print: (l) => printed.push(l), warn: () => undefined });
+    return { code, printed, source };
   }
 
   it("exits 5 when the output matches the newest local spec but live ESI could not be asked", async () => {
-    const { code, warned, source } = await checkWithDeadEsi("same");
+    const { code, printed, source } = await checkWithDeadEsi("same");
     expect(code).toBe(5);
-    expect(warned.join("\n")).toMatch(
-      /^esikit generate: could not reach the source: live ESI GET \/meta\/compatibility-dates failed \(ECONNREFUSED\)\. The output matches the newest local spec \(2026-01-01\), but whether ESI has a newer one is unknown\.$/,
+    // Not "up to date": the generator's summary is not printed.
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(
+      /^Could not reach the source: live ESI GET \/meta\/compatibility-dates failed \(ECONNREFUSED\)\. The output matches the newest local spec \(2026-01-01, .*2026-01-01-[0-9a-f]{12}\.json\); whether ESI has a newer one is unknown\.$/,
     );
     expect(describeSource(source!)[0]).toMatch(/^esikit generate: spec 2026-01-01 from the cache .*2026-01-01-[0-9a-f]{12}\.json: live ESI could not be asked \(GET \/meta\/compatibility-dates failed \(ECONNREFUSED\)\): the newest spec kept in the cache\.$/);
   }, 60_000);
 
   it("exits 3 (stale) when a newer local spec is known, reachable or not", async () => {
-    const { code } = await checkWithDeadEsi("newer");
+    const { code, printed } = await checkWithDeadEsi("newer");
     expect(code).toBe(3);
+    expect(printed).toEqual(["(summary)"]);
   }, 60_000);
 
   it("exits 0 offline when the output matches the newest local spec", async () => {
@@ -155,4 +158,14 @@ describe("esikit generate --check: stale, or the source out of reach", () => {
     expect(code).toBe(0);
     expect(source).toMatchObject({ source: "cache", why: "--offline: the newest spec kept in the cache" });
   }, 60_000);
+});
+
+describe("where the spec came from, as printed", () => {
+  it("says nothing more for a --spec file, unless a newer spec is known elsewhere", () => {
+    const base = { source: "file", origin: "/x/old.json", date: "2026-01-01", why: "--spec (or ESIKIT_SPEC) names it" } as const;
+    expect(describeSource({ ...base, newer: [] })).toEqual([]);
+    expect(describeSource({ ...base, newer: [{ date: "2026-08-04", origin: "/cache/2026-08-04-50355e71073c.json" }] })).toEqual([
+      "esikit generate: warning: spec 2026-01-01 from /x/old.json, but a newer one is known: 2026-08-04 in /cache/2026-08-04-50355e71073c.json.",
+    ]);
+  });
 });

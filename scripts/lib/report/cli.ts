@@ -62,11 +62,14 @@ export function checkReportArgs(values: ReportArgs): string | undefined {
   return undefined;
 }
 
-/** Where the spec came from and why, and a warning when a newer one is known elsewhere: lines for stderr. */
+/**
+ * Where the spec came from and why, and a warning when a newer one is known elsewhere: lines for stderr. A file
+ * named with --spec needs no why; only the warning, if any.
+ */
 export function describeSource(p: SpecProvenance): string[] {
   const label = { file: "the file", live: "live ESI", cache: "the cache", fallback: "the local copy" }[p.source];
-  const lines = [`esikit generate: spec ${p.date ?? "(undated)"} from ${label} ${p.origin}: ${p.why}.`];
-  for (const n of p.newer) lines.push(`esikit generate: warning: a newer spec is known: ${n.date} in ${n.origin}.`);
+  const lines = p.source === "file" ? [] : [`esikit generate: spec ${p.date ?? "(undated)"} from ${label} ${p.origin}: ${p.why}.`];
+  for (const n of p.newer) lines.push(`esikit generate: warning: spec ${p.date ?? "(undated)"} from ${p.origin}, but a newer one is known: ${n.date} in ${n.origin}.`);
   return lines;
 }
 
@@ -75,23 +78,27 @@ export interface AfterRun {
   values: ReportArgs;
   source: SpecProvenance | undefined;
   outDir: string;
+  /** The generator's one-line summary of the run, printed first (unless an outage makes "up to date" untrue). */
+  summary?: string;
   print(line: string): void;
   warn(line: string): void;
 }
 
 /**
- * What follows a run: the report printed and written, the app checked, and the exit code. Codes, by precedence:
+ * What follows a run: where the spec came from (stderr), the summary, the report printed and written, the app
+ * checked, and the exit code. Codes, by precedence:
  * 3 (stale) and 5 (source unreachable) for --check; 6 (app broken) over 4 (breaking) for a generation.
  */
-export async function afterRun({ result, values, source, outDir, print, warn }: AfterRun): Promise<number> {
-  if (result.status === "stale") return EXIT.stale;
-  if (result.status === "fresh") {
-    if (source?.liveUnreachable) {
-      warn(`esikit generate: could not reach the source: live ESI ${source.liveUnreachable}. The output matches the newest local spec (${source.date ?? "undated"}), but whether ESI has a newer one is unknown.`);
-      return EXIT.unreachable;
-    }
-    return EXIT.ok;
+export async function afterRun({ result, values, source, outDir, summary, print, warn }: AfterRun): Promise<number> {
+  if (source) for (const line of describeSource(source)) warn(line);
+  if (result.status === "fresh" && source?.liveUnreachable) {
+    // Not "up to date": only the local specs could be compared.
+    print(`Could not reach the source: live ESI ${source.liveUnreachable}. The output matches the newest local spec (${source.date ?? "undated"}, ${source.origin}); whether ESI has a newer one is unknown.`);
+    return EXIT.unreachable;
   }
+  if (summary !== undefined) print(summary);
+  if (result.status === "stale") return EXIT.stale;
+  if (result.status === "fresh") return EXIT.ok;
   const meta = result.meta;
   const side = { version: meta.specDate, specSha256: meta.specHash, source: meta.origin };
   const report: ChangeReport = result.status === "generated" ? result.report : emptyReport(side, side);

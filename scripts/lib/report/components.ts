@@ -11,6 +11,19 @@ import type { ModelOperation, SpecModel } from "./spec-model.ts";
 /** component key -> the directions it is used in, for one operation. */
 export type Reach = Map<string, Set<Direction>>;
 
+/** The components each component names directly, per model (walked once, not once per operation). */
+const directRefs = new WeakMap<SpecModel, Map<string, Set<string>>>();
+function refsOfComponent(model: SpecModel, key: string): Set<string> {
+  let known = directRefs.get(model);
+  if (!known) directRefs.set(model, (known = new Map()));
+  let refs = known.get(key);
+  if (!refs) {
+    const component = model.components.get(key);
+    known.set(key, (refs = component ? refsIn(component.normal) : new Set()));
+  }
+  return refs;
+}
+
 /** Every component an operation reaches, and in which direction (what it sends, what it reads). */
 export function reachOf(model: SpecModel, op: ModelOperation): Reach {
   const reach: Reach = new Map();
@@ -27,8 +40,7 @@ export function reachOf(model: SpecModel, op: ModelOperation): Reach {
     if (!directions) reach.set(key, (directions = new Set()));
     if (directions.has(direction)) continue;
     directions.add(direction);
-    const component = model.components.get(key);
-    if (component) for (const next of refsIn(component.normal)) queue.push([next, direction]);
+    for (const next of refsOfComponent(model, key)) queue.push([next, direction]);
   }
   return reach;
 }

@@ -167,6 +167,7 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
     const operation = generation.operationForRoute(method, path);
     const params = (init?.params ?? {}) as { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
     if (operation) checkParameters(operation, { ...params.path, ...params.query, ...params.header, ...(init?.body === undefined ? {} : { body: init.body }) });
+    const known = actingCharacterNow(operation, characterId);
     const fetch = async (request: Request): Promise<Response> => {
       const call: EsiCall = {
         operation,
@@ -175,7 +176,7 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
         headers: request.headers,
         body: request.body ? await request.arrayBuffer() : undefined,
         signal: (init?.signal as AbortSignal | undefined) ?? undefined,
-        characterId: await actingCharacter(operation, characterId, params.path?.character_id, shared.sso?.tokens),
+        characterId: known ? known.characterId : await actingCharacter(operation, characterId, params.path?.character_id, shared.sso?.tokens),
         language: (params.header?.["Accept-Language"] as string | undefined) ?? core.language,
         attempts: 0,
         retries: 0,

@@ -47,6 +47,7 @@ export { ResponseValidationError } from "./validation/response-validation-error.
 export type { ValidateOptions } from "./validation/validate-layer.ts";
 export type { LimitsOptions } from "./limits/limits-layer.ts";
 export { EsiThrottledError } from "./limits/throttled-error.ts";
+export { DEFAULT_MAX_WAIT_MS } from "./limits/waiter.ts";
 export { MemoryBudgetStore } from "./stores/memory-budget-store.ts";
 export type { BudgetStore, ErrorWindow, TakeResult } from "./stores/budget-store.ts";
 export {
@@ -67,5 +68,7 @@ export { fetchAllPages, iteratePages, type Page, type PagesOptions } from "./pag
 export { fetchAllRecords, fetchChanges, iterateCursor, type Cursor, type CursorPage, type CursorResult, type CursorWalkOptions } from "./paging/cursor.ts";
 export { fetchAllFromId, iterateFromId, type FromIdOptions } from "./paging/from-id.ts";
 export { EsiPageError } from "./paging/page-error.ts";
+export { EsiPagesLimitError } from "./paging/pages-limit-error.ts";
+export { DEFAULT_MAX_PAGES, DEFAULT_PAGE_CONCURRENCY } from "./paging/page-schedule.ts";
 export type { CursorOperationId, CursorRecordOf, FromIdOperationId, ItemOf, PagedOperationId } from "./paging/types.ts";
 export { bulk, type BulkOptions, type BulkResult } from "./bulk.ts";

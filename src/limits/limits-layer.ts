@@ -41,9 +41,9 @@ export function limitsLayer(core: EsiCore, options: LimitsOptions = {}): Layer {
   if (!(threshold >= 0)) throw new EsiUsageError(`limits.errorLimitThreshold must be 0 or more, got ${String(threshold)}`);
   if (!(maxWaitMs >= 0)) throw new EsiUsageError(`limits.maxWaitMs must be 0 or more, got ${String(maxWaitMs)}`);
   const { clock, events } = core;
-  const store = options.store ?? new MemoryBudgetStore();
+  const store = options.store ?? new MemoryBudgetStore({ clock });
   const errors = new ErrorLimitBudget(store, { threshold, clock });
-  const buckets = new RateLimitBuckets(store);
+  const buckets = new RateLimitBuckets(store, { clock });
 
   /** Waits for both budgets, then holds a place in them until `release`. */
   const admit = async (call: EsiCall, wait: Wait): Promise<Held> => {

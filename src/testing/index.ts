@@ -5,3 +5,4 @@
  */
 export * from "./fake-esi/index.ts";
 export * from "./fake-sso/index.ts";
+export { ManualClock } from "./manual-clock.ts";

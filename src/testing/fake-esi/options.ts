@@ -1,3 +1,4 @@
+import type { Generation } from "../../generation.ts";
 import type { IncomingHttpHeaders } from "node:http";
 import type { SpecOperation, SpecSource } from "./spec-routes.ts";
 
@@ -75,8 +76,13 @@ export interface RouteKnobs {
 }
 
 export interface FakeEsiOptions {
-  /** The OpenAPI 3.x document to serve, or a path to it (JSON). */
-  spec: SpecSource;
+  /**
+   * The OpenAPI 3.x document to serve, or a path to it (JSON). Default: the spec of `generation`, else of the
+   * generation the package ships (`esikit`'s own).
+   */
+  spec?: SpecSource;
+  /** Serve the spec of this generation (an app's `generation` from its esi/index.js). */
+  generation?: Generation;
   /** Seed of the fake's RNG (faults, dropped connections): the same seed gives the same sequence. Default 1. */
   seed?: number;
   /** Delay before every answer, ms. Default 0. */

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,6 +8,7 @@ import type { FakeEsiOptions, FakeEsiSettings, FakeEsiStats, FakeReply, FakeRequ
 import { hashString, seededRandom } from "./random.ts";
 import { RateBuckets, tokenCost } from "./rate-buckets.ts";
 import { sampleFromSchema, deref } from "./sample.ts";
+import type { Generation } from "../../generation.ts";
 import { loadSpec, readOperations, type SpecOperation } from "./spec-routes.ts";
 
 export interface FakeEsi {
@@ -39,8 +41,8 @@ const FAULT_TEXT: Record<number, string> = { 502: "Bad Gateway", 503: "Service U
  * schema and the headers ESI sends (cache, error limit, rate limit, paging), with knobs for the failures an app
  * must survive. For tests: it is not a model of ESI's data.
  */
-export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
-  const spec = loadSpec(options.spec);
+export async function startFakeEsi(options: FakeEsiOptions = {}): Promise<FakeEsi> {
+  const spec = loadSpec(options.spec ?? (await specOfGeneration(options.generation)));
   const operations = readOperations(spec);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
   // Candidates by method and path depth: a request tries a handful of templates, not all of them.
@@ -51,6 +53,7 @@ export async function startFakeEsi(options: FakeEsiOptions): Promise<FakeEsi> {
   }
   const initial: FakeEsiSettings = { ...options, routes: { ...options.routes } };
   delete (initial as Partial<FakeEsiOptions>).spec;
+  delete (initial as Partial<FakeEsiOptions>).generation;
 
   let settings: FakeEsiSettings = structuredCloneSettings(initial);
   let random = seededRandom(settings.seed ?? 1);
@@ -427,4 +430,11 @@ function characterFromJwt(token: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Where a generation keeps its spec; the package's own generation when none is given (loaded only then). */
+async function specOfGeneration(generation: Generation | undefined): Promise<string> {
+  const chosen = generation ?? (await import("../../default-generation.ts")).generation;
+  if (chosen.spec === undefined) throw new Error("fake ESI: this generation keeps no spec: pass startFakeEsi({ spec })");
+  return chosen.spec instanceof URL ? fileURLToPath(chosen.spec) : chosen.spec;
 }

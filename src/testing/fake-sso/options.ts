@@ -37,8 +37,12 @@ export type FakeSsoEndpoint = "metadata" | "authorize" | "token" | "revoke" | "j
 export interface FailureKnob {
   /** Default: any endpoint. */
   endpoint?: FakeSsoEndpoint;
-  /** "500": a 500 with a JSON error; "slow": answer after delayMs (then normally); "html": an HTML page instead of JSON; "drop": close the connection. */
-  mode: "500" | "slow" | "html" | "drop";
+  /**
+   * "500": a 500 with a JSON error; "slow": answer after delayMs (then normally); "html": an HTML page instead of
+   * JSON; "drop": close the connection; "echo": a 400 whose error_description repeats, after 180 characters of
+   * text, everything the request sent (its form values and Authorization header): a careless SSO or proxy.
+   */
+  mode: "500" | "slow" | "html" | "drop" | "echo";
   /** How many requests fail this way. Default 1. */
   times?: number;
   /** For "slow". Default 2000 ms. */

@@ -59,6 +59,8 @@ export interface FakeSso {
   readonly counters: Readonly<FakeSsoCounters>;
   /** Every refresh token issued, oldest first. */
   readonly issuedRefreshTokens: readonly string[];
+  /** Every access token issued, oldest first (a secret scan looks for each). */
+  readonly issuedAccessTokens: readonly string[];
   /** The fake's clock (its issued tokens' iat and exp). Advance it to expire tokens without waiting. */
   readonly clock: { now(): number; advance(seconds: number): void };
   readonly signingKey: SigningKey;
@@ -93,6 +95,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number; revoked: boolean }>();
   const codes = new Map<string, PendingCode>();
   const issuedRefreshTokens: string[] = [];
+  const issuedAccessTokens: string[] = [];
   /** Every refresh token issued, with its grant, kept after rotation (refreshGrants forgets rotated ones). */
   const everIssued = new Map<string, Grant>();
   const failures: Array<Required<Pick<FailureKnob, "mode">> & FailureKnob & { left: number }> = [];
@@ -124,6 +127,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     const accessToken = await sign(claimsFor(grant, expiresAt));
     const refreshToken = randomBytes(24).toString("base64url");
     accessTokens.set(accessToken, { grant, expiresAt, revoked: false });
+    issuedAccessTokens.push(accessToken);
     if (withRefreshToken) {
       refreshGrants.set(refreshToken, grant);
       everIssued.set(refreshToken, grant);
@@ -160,6 +164,14 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       if (knob.mode === "slow") await new Promise((resolve) => setTimeout(resolve, knob.delayMs ?? 2000));
       else if (knob.mode === "500") return send(res, 500, { error: "server_error", error_description: "fake failure" });
       else if (knob.mode === "drop") return void req.socket.destroy();
+      else if (knob.mode === "echo") {
+        const form = new URLSearchParams(body);
+        form.delete("grant_type");
+        const authorization = req.headers.authorization ?? "";
+        const sent = [...form.values(), authorization, Buffer.from(authorization.replace(/^Basic /, ""), "base64").toString("utf8")];
+        // The secrets start 180 characters in: a message cut at 200 before its secrets are looked for keeps 20 of them.
+        return send(res, 400, { error: "invalid_request", error_description: `${"The request could not be processed. ".repeat(6).slice(0, 170)} It said: ${sent.join(" ")}` });
+      }
       else if (knob.mode === "html") {
         res.writeHead(knob.status ?? 200, { "Content-Type": "text/html; charset=utf-8" });
         return void res.end("<html><head><title>Service Unavailable</title></head><body><h1>Please wait</h1></body></html>");
@@ -330,6 +342,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     },
     counters,
     issuedRefreshTokens,
+    issuedAccessTokens,
     clock: {
       now,
       advance(seconds: number) {

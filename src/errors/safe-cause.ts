@@ -45,8 +45,37 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {
     if (form.length >= MIN_SECRET_LENGTH) result = result.split(form).join(REDACTED);
   }
+  result = redactPieces(result, forms);
   for (const [pattern, replacement] of CREDENTIAL_PATTERNS) result = result.replace(pattern, replacement);
   return result;
+}
+
+/** A piece this long of a secret counts as the secret: a sender that cut it (or echoed half of it) still leaks. */
+const PIECE = 12;
+
+/** Redacts every run of text made of PIECE-character pieces of a secret (a prefix, a middle, an end). */
+function redactPieces(text: string, secrets: ReadonlySet<string>): string {
+  const pieces = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < PIECE + 4) continue; // short secrets are only looked for whole
+    for (let i = 0; i + PIECE <= secret.length; i++) pieces.add(secret.slice(i, i + PIECE));
+  }
+  if (pieces.size === 0 || text.length < PIECE) return text;
+  const covered = new Uint8Array(text.length);
+  let any = false;
+  for (let i = 0; i + PIECE <= text.length; i++) {
+    if (pieces.has(text.slice(i, i + PIECE))) {
+      covered.fill(1, i, i + PIECE);
+      any = true;
+    }
+  }
+  if (!any) return text;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (!covered[i]) out += text[i];
+    else if (i === 0 || !covered[i - 1]) out += REDACTED;
+  }
+  return out;
 }
 
 /** Redacts, then cuts to `maxLength` characters: the only safe order. */

@@ -33,6 +33,11 @@ describe("redactSecrets", () => {
     expect(out).not.toContain(secret.slice(0, 5));
   });
 
+  it("removes a piece of a secret too: a prefix another party cut, or a middle it echoed", () => {
+    const out = redactSecrets(`cut: ${refreshToken.slice(0, 14)}… middle: ${refreshToken.slice(8, 26)} end`, [refreshToken]);
+    expect(out).toBe("cut: [redacted]… middle: [redacted] end");
+  });
+
   it("leaves ordinary text alone", () => {
     expect(redactSecrets("EVE SSO answered 502 Bad Gateway", ["abc"])).toBe("EVE SSO answered 502 Bad Gateway");
   });

@@ -6,7 +6,8 @@
  * esikit's checkout, the workspace copy ../shared/esi-spec/openapi.json) and writes a generation to the output
  * folder: `esi/` in the current folder when run from the installed package, `generated/` in esikit's checkout.
  * Exit codes: 0 done or unchanged; 1 the spec could not be found or read; 2 bad arguments; 3 --check found the
- * output stale.
+ * output stale; 4 --fail-on breaking and a breaking change; 5 --check could not reach live ESI; 6 --app found
+ * errors in the app (all in docs/change-report.md, with the change report's JSON shape).
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";

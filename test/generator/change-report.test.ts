@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compareSpecs, formatChangeReport, reportJson, type ChangeReport } from "../../scripts/lib/change-report.ts";
+import { EXIT } from "../../scripts/lib/report/cli.ts";
+import { ruleCatalogue } from "../../scripts/lib/report/rules.ts";
 import type { OpenApiDocument } from "../../scripts/lib/spec-document.ts";
 
 /** One spec pair per category (test/fixtures/report/<category>.json: { about, before, after }). */
@@ -252,5 +254,18 @@ describe("a shared component's change", () => {
     const report = compareSpecs(lone, after);
     expect(report.components).toMatchObject([{ component: "schemas/Unused", usedBy: 0, changes: [{ rule: "response-field-removed", level: "non-breaking" }] }]);
     expect(report.breaking).toBe(false);
+  });
+});
+
+describe("docs/change-report.md", () => {
+  const doc = readFileSync(fileURLToPath(new URL("../../docs/change-report.md", import.meta.url)), "utf8");
+
+  it("lists every rule with its level, and no rule that does not exist", () => {
+    const documented = [...doc.matchAll(/^\| `([a-z-]+)` \| (breaking|non-breaking|cosmetic) \|/gm)].map((m) => ({ rule: m[1], level: m[2] }));
+    expect(documented).toEqual(ruleCatalogue());
+  });
+
+  it("documents every exit code the generator uses", () => {
+    for (const [name, code] of Object.entries(EXIT)) expect(doc, name).toMatch(new RegExp(`^\\| ${code} \\| `, "m"));
   });
 });

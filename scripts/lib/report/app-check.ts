@@ -105,7 +105,7 @@ export function checkApp(options: AppCheckOptions): AppCheckResult {
     const node = nodeAt(ts, d.file, d.start);
     const operation = node ? operationAt(ts, checker, node, ops) : null;
     const list = groups.get(operation) ?? [];
-    list.push({ file: relative(appDir, d.file.fileName), line: line + 1, column: character + 1, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, " ") });
+    list.push({ file: relative(appDir, d.file.fileName), line: line + 1, column: character + 1, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ") });
     groups.set(operation, list);
   }
   const breaking = breakingByOperation(options.report);

@@ -11,8 +11,11 @@ export function generateCommand(): Command {
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)
-    .argument("[options...]", "passed to the generator: --spec FILE, --out DIR, --offline, --check, --force, --cache DIR, --esi URL, --help")
-    .addHelpText("after", "\nExit codes (the generator's): 0 generated or up to date; 1 no usable spec; 2 bad arguments; 3 --check found the output stale.")
+    .argument("[options...]", "passed to the generator: --spec FILE, --out DIR, --offline, --check, --force, --cache DIR, --esi URL, --report FILE, --fail-on breaking, --verbose, --app DIR, --help")
+    .addHelpText(
+      "after",
+      "\nExit codes (the generator's): 0 generated or up to date; 1 no usable spec; 2 bad arguments; 3 --check found the output stale;\n4 --fail-on breaking and a breaking change; 5 --check could not reach live ESI; 6 --app found errors in the app (docs/change-report.md).",
+    )
     .action(async (args: string[]) => {
       const generator = await import("../../../scripts/generate.ts");
       process.exitCode = await generator.main(args);

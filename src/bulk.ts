@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import { EsiUsageError } from "./errors.ts";
 
 /** The outcome of one bulk item: its value, or its own error (the others are unaffected). */
@@ -27,6 +26,8 @@ export async function bulk<Item, Value>(
   const concurrency = options.concurrency ?? 10;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new EsiUsageError(`bulk: concurrency must be a whole number of 1 or more, got ${String(concurrency)}`);
   if (typeof call !== "function") throw new EsiUsageError("bulk: needs a function that makes one call per item");
+  // Loaded here, not at start-up: only apps that call bulk() pay for it.
+  const { default: pLimit } = await import("p-limit");
   const limit = pLimit(concurrency);
   const { signal } = options;
   return Promise.all(

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import ts from "typescript";
 import { ROOT } from "./processes.ts";
@@ -15,7 +15,10 @@ export function compileDist(): string {
   const out = mkdtempSync(join(ROOT, ".tmp", "bench-dist-"));
   // ESNext: transpileModule cannot see package.json "type": "module", which makes NodeNext emit ESM in the real build.
   const compilerOptions = { ...options, module: ts.ModuleKind.ESNext, declaration: false, sourceMap: false, noEmit: false };
-  for (const file of sourceFiles(join(ROOT, "src")).concat(join(ROOT, "generated/operations.ts"))) {
+  // The generation is JavaScript already: copied as it is.
+  mkdirSync(join(out, "generated"), { recursive: true });
+  for (const name of ["operations.js", "openapi.json"]) copyFileSync(join(ROOT, "generated", name), join(out, "generated", name));
+  for (const file of sourceFiles(join(ROOT, "src"))) {
     const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions, fileName: file });
     const target = join(out, relative(ROOT, file)).replace(/\.ts$/, ".js");
     mkdirSync(dirname(target), { recursive: true });

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import type { createRemoteJWKSet, JWTPayload } from "jose";
 import { redactSecrets, safeCause } from "../errors/safe-cause.ts";
 import { TokenVerificationError } from "./errors.ts";
 
@@ -35,7 +35,9 @@ export function eveClaims(payload: JWTPayload): EveTokenClaims {
 /** The claims of a token without checking its signature: for bookkeeping of tokens SSO just handed us, never for trust. */
 export function readUnverifiedClaims(accessToken: string): EveTokenClaims | undefined {
   try {
-    return eveClaims(decodeJwt(accessToken));
+    // The payload segment, base64url JSON (what jose's decodeJwt reads, without loading jose for it).
+    const payload = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")) as unknown;
+    return payload && typeof payload === "object" ? eveClaims(payload as JWTPayload) : undefined;
   } catch {
     return undefined;
   }
@@ -61,8 +63,9 @@ export interface TokenVerifierOptions {
  */
 export function createTokenVerifier(options: TokenVerifierOptions): (accessToken: string) => Promise<EveTokenClaims> {
   let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  // jose is loaded on the first verification: an app that never verifies a token never loads it.
   const keySet = () =>
-    (keys ??= options.jwksUri().then((uri) =>
+    (keys ??= Promise.all([options.jwksUri(), import("jose")]).then(([uri, { createRemoteJWKSet }]) =>
       createRemoteJWKSet(new URL(uri), {
         cacheMaxAge: options.jwksCacheMs ?? 10 * 60_000,
         cooldownDuration: options.jwksCooldownMs ?? 5_000,
@@ -76,8 +79,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): (accessToken
 
   return async (accessToken: string) => {
     if (typeof accessToken !== "string" || accessToken.split(".").length !== 3) throw new TokenVerificationError("it is not a JWT");
+    const jose = await import("jose");
     try {
-      const { payload } = await jwtVerify(accessToken, await keySet(), {
+      const { payload } = await jose.jwtVerify(accessToken, await keySet(), {
         algorithms: ["RS256"],
         issuer: ISSUERS,
         audience: options.clientId,
@@ -89,13 +93,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): (accessToken
       if (!audience.includes(EVE_AUDIENCE)) throw new TokenVerificationError(`its audience does not include "${EVE_AUDIENCE}"`);
       return eveClaims(payload);
     } catch (error) {
-      throw toVerificationError(error, accessToken);
+      throw toVerificationError(error, accessToken, jose.errors);
     }
   };
 }
 
 /** The cause is scrubbed: jose's claim errors carry the token's payload. */
-function toVerificationError(error: unknown, accessToken: string): TokenVerificationError {
+function toVerificationError(error: unknown, accessToken: string, joseErrors: typeof import("jose").errors): TokenVerificationError {
   if (error instanceof TokenVerificationError) return error;
   const options = { cause: safeCause(error, [accessToken]) };
   if (error instanceof joseErrors.JWTExpired) return new TokenVerificationError("it has expired", options);

@@ -1,6 +1,5 @@
-import type { KyInstance } from "ky";
 import { SsoError } from "./errors.ts";
-import { readJson, toSsoError } from "./sso-http.ts";
+import { readJson, toSsoError, type SsoHttp } from "./sso-http.ts";
 
 export const DEFAULT_SSO_BASE_URL = "https://login.eveonline.com";
 
@@ -19,7 +18,7 @@ const REQUIRED = ["issuer", "authorization_endpoint", "token_endpoint", "revocat
  * Fetches /.well-known/oauth-authorization-server once and keeps it: the endpoints do not move while an app
  * runs. A failed fetch is not kept, so the next call tries again.
  */
-export function createMetadataSource(http: KyInstance, ssoBaseUrl: string): () => Promise<SsoMetadata> {
+export function createMetadataSource(http: SsoHttp, ssoBaseUrl: string): () => Promise<SsoMetadata> {
   const url = `${ssoBaseUrl.replace(/\/+$/, "")}/.well-known/oauth-authorization-server`;
   let pending: Promise<SsoMetadata> | undefined;
   return () => {
@@ -31,7 +30,7 @@ export function createMetadataSource(http: KyInstance, ssoBaseUrl: string): () =
   };
 }
 
-async function fetchMetadata(http: KyInstance, url: string): Promise<SsoMetadata> {
+async function fetchMetadata(http: SsoHttp, url: string): Promise<SsoMetadata> {
   const what = "Reading EVE SSO's metadata";
   let response: Response;
   try {

@@ -1,7 +1,6 @@
-import type { KyInstance } from "ky";
 import { redactAndCut } from "../errors/safe-cause.ts";
 import { InvalidGrantError, SsoError } from "./errors.ts";
-import { readJson, toSsoError } from "./sso-http.ts";
+import { readJson, toSsoError, type SsoHttp } from "./sso-http.ts";
 
 /** What EVE SSO's token endpoint answers (and what refresh() returns). */
 export interface TokenResponse {
@@ -37,7 +36,7 @@ function authenticateClient(client: ClientCredentials, body: URLSearchParams, he
  * POSTs a form-encoded token request. With a secret: HTTP Basic. Without one: client_id in the body (PKCE).
  * invalid_grant becomes InvalidGrantError; ky never retries it (only 5xx and network errors).
  */
-export async function requestToken(http: KyInstance, endpoint: string, client: ClientCredentials, grant: TokenGrant, characterId?: number): Promise<TokenResponse> {
+export async function requestToken(http: SsoHttp, endpoint: string, client: ClientCredentials, grant: TokenGrant, characterId?: number): Promise<TokenResponse> {
   const what = grant.grant_type === "refresh_token" ? "Refreshing the token" : "Exchanging the authorization code";
   const body = new URLSearchParams(grant as Record<string, string>);
   const headers = authenticateClient(client, body, { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" });
@@ -61,7 +60,7 @@ export async function requestToken(http: KyInstance, endpoint: string, client: C
 
 /** Revokes a token (RFC 7009). Revoking an unknown token is not an error there, so only failures to answer are. */
 export async function revokeToken(
-  http: KyInstance,
+  http: SsoHttp,
   endpoint: string,
   client: ClientCredentials,
   token: { value: string; hint: "refresh_token" | "access_token" },

@@ -22,6 +22,13 @@ export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** Any spec value as text, never throwing (String() throws on an object whose toString is not a function). */
+export function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
+  return canonical(value);
+}
+
 const canonicalMemo = new WeakMap<object, string>();
 
 /**

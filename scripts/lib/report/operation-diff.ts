@@ -6,7 +6,7 @@
  */
 import { CLIENT_FILLED_HEADERS } from "../operation-table.ts";
 import type { Change } from "./model.ts";
-import { canonical, isObject, type Json, type JsonObject } from "./normalise.ts";
+import { canonical, isObject, textOf, type Json, type JsonObject } from "./normalise.ts";
 import { makeChange } from "./rules.ts";
 import { diffSchema, sameNode, type DiffContext } from "./schema-diff.ts";
 import { componentNode, type ModelOperation, type SpecModel } from "./spec-model.ts";
@@ -79,11 +79,11 @@ export function diffParameter(a: Json, b: Json, ctx: DiffContext, where: string,
   const pa = resolved(a, ctx.old);
   const pb = resolved(b, ctx.now);
   if (!pa || !pb) return;
-  const name = `\`${String(pb.name ?? "")}\``;
+  const name = `\`${textOf(pb.name ?? "")}\``;
   if (pa.required !== true && pb.required === true && !filledByClient) out.push(makeChange("parameter-now-required", where, "now required", { subject: name }));
   else if (pa.required !== pb.required && pb.required !== true) out.push(makeChange("parameter-now-optional", where, "now optional"));
   if (pa.style !== pb.style || pa.explode !== pb.explode) {
-    out.push(makeChange("parameter-wire-changed", where, `sent as style ${String(pb.style)}, explode ${String(pb.explode)} (was ${String(pa.style)}, explode ${String(pa.explode)})`));
+    out.push(makeChange("parameter-wire-changed", where, `sent as style ${textOf(pb.style)}, explode ${textOf(pb.explode)} (was ${textOf(pa.style)}, explode ${textOf(pa.explode)})`));
   }
   if (pa.deprecated !== true && pb.deprecated === true) out.push(makeChange("field-deprecated", where, "deprecated"));
   diffSchema(pa.schema ?? null, pb.schema ?? null, ctx, { direction: "request", where, root: name }, "", out);

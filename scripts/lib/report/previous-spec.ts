@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { toOpenApi3 } from "../convert.ts";
 import { hashBytes, parseSpec, type OpenApiDocument } from "../spec-document.ts";
 import { cacheFileName } from "../spec-source.ts";
+import { textOf } from "./normalise.ts";
 
 /** What of the previous generation's manifest this reads (older manifests may lack `files`). */
 export interface PreviousGeneration {
@@ -39,7 +40,7 @@ export async function loadPreviousSpec(outDir: string, previous: PreviousGenerat
   } catch (error) {
     problems.push(`${kept}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const cached = join(cacheDir, cacheFileName(String(previous.specDate), previous.specHash));
+  const cached = join(cacheDir, cacheFileName(textOf(previous.specDate), previous.specHash));
   try {
     const bytes = await readFile(cached);
     if (hashBytes(bytes) !== previous.specHash) throw new Error("its content does not match its name");
@@ -48,5 +49,5 @@ export async function loadPreviousSpec(outDir: string, previous: PreviousGenerat
   } catch (error) {
     problems.push(`${cached}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return { found: false, reason: `the previous spec (${previous.specDate}) is not kept: ${problems.join("; ")}` };
+  return { found: false, reason: `the previous spec (${textOf(previous.specDate)}) is not kept: ${problems.join("; ")}` };
 }

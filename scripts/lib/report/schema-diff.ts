@@ -4,7 +4,7 @@
  * component's own changes are reported once, at the component.
  */
 import type { Change } from "./model.ts";
-import { canonical, componentKeyOf, dict, isObject, type Json, type JsonObject } from "./normalise.ts";
+import { canonical, componentKeyOf, dict, isObject, textOf, type Json, type JsonObject } from "./normalise.ts";
 import { makeChange } from "./rules.ts";
 import { componentNode, type SpecModel } from "./spec-model.ts";
 
@@ -58,13 +58,13 @@ function flattenAllOf(node: JsonObject, model: SpecModel, depth = 0): JsonObject
   const merged = dict();
   for (const key of Object.keys(node)) if (key !== "allOf") merged[key] = node[key]!;
   const properties = dict();
-  const required = new Set<string>(Array.isArray(node.required) ? node.required.map(String) : []);
+  const required = new Set<string>(Array.isArray(node.required) ? node.required.map(textOf) : []);
   const own = isObject(node.properties) ? node.properties : dict();
   for (const member of node.allOf) {
     const resolved = isObject(member) && typeof member.$ref === "string" ? componentNode(model, member.$ref) : member;
     const flat = flattenAllOf(asSchema(resolved), model, depth + 1);
     if (isObject(flat.properties)) for (const name of Object.keys(flat.properties)) properties[name] = flat.properties[name]!;
-    if (Array.isArray(flat.required)) for (const r of flat.required) required.add(String(r));
+    if (Array.isArray(flat.required)) for (const r of flat.required) required.add(textOf(r));
     for (const key of Object.keys(flat)) if (!(key in merged) && key !== "properties" && key !== "required") merged[key] = flat[key]!;
   }
   for (const name of Object.keys(own)) properties[name] = own[name]!;
@@ -108,7 +108,7 @@ export function diffSchema(a: Json, b: Json, ctx: DiffContext, site: Site, field
 
   if (!diffTypes(before, after, emit, req)) return;
   diffEnum(before, after, emit, req);
-  if (before.format !== after.format) emit("format-changed", `format ${String(before.format ?? "none")} -> ${String(after.format ?? "none")}`);
+  if (before.format !== after.format) emit("format-changed", `format ${textOf(before.format ?? "none")} -> ${textOf(after.format ?? "none")}`);
   if (canonical(before.default) !== canonical(after.default)) {
     emit("default-changed", `default ${JSON.stringify(before.default ?? null)} -> ${JSON.stringify(after.default ?? null)}`);
   }
@@ -128,8 +128,8 @@ type Emit = (rule: string, text: string, args?: { detail?: string; before?: stri
 
 /** False when the type changed so much that looking inside makes no sense (object -> string). */
 function diffTypes(a: JsonObject, b: JsonObject, emit: Emit, req: boolean): boolean {
-  const ta = Array.isArray(a.type) ? a.type.map(String) : undefined;
-  const tb = Array.isArray(b.type) ? b.type.map(String) : undefined;
+  const ta = Array.isArray(a.type) ? a.type.map(textOf) : undefined;
+  const tb = Array.isArray(b.type) ? b.type.map(textOf) : undefined;
   if (canonical(ta) === canonical(tb)) return true;
   if (!ta || !tb) {
     // No `type` accepts anything: a type given narrows, a type dropped widens.
@@ -211,8 +211,8 @@ function diffProperties(
 ): void {
   const pa = isObject(a.properties) ? a.properties : dict();
   const pb = isObject(b.properties) ? b.properties : dict();
-  const ra = new Set(Array.isArray(a.required) ? a.required.map(String) : []);
-  const rb = new Set(Array.isArray(b.required) ? b.required.map(String) : []);
+  const ra = new Set(Array.isArray(a.required) ? a.required.map(textOf) : []);
+  const rb = new Set(Array.isArray(b.required) ? b.required.map(textOf) : []);
   const sub = (name: string) => (field === "" ? name : `${field}.${name}`);
   const removed = Object.keys(pa).filter((k) => !Object.hasOwn(pb, k));
   const added = Object.keys(pb).filter((k) => !Object.hasOwn(pa, k));

@@ -16,6 +16,7 @@ import {
   normaliseRequestBody,
   normaliseResponse,
   READ_EXTENSIONS,
+  textOf,
   type ComponentKind,
   type CosmeticSink,
   type Json,
@@ -120,7 +121,7 @@ export function readSpecModel(doc: OpenApiDocument): SpecModel {
   const info: JsonObject = isObject(doc.info) ? doc.info : {};
   for (const key of Object.keys(info)) if (key !== "version") cosmetic.set(joinPointer("/info", key), info[key]);
   for (const key of ["tags", "externalDocs"]) if (doc[key] !== undefined) cosmetic.set(`/${key}`, doc[key]);
-  const servers = Array.isArray(doc.servers) ? doc.servers.map((s) => String((s as { url?: unknown }).url ?? "")) : [];
+  const servers = Array.isArray(doc.servers) ? doc.servers.map((s) => (isObject(s) && typeof s.url === "string" ? s.url : "")) : [];
   return {
     doc,
     version: typeof info.version === "string" ? info.version : "",
@@ -173,7 +174,7 @@ function readOperation(doc: OpenApiDocument, path: string, method: string, op: J
   for (const requirement of security) {
     if (!isObject(requirement)) continue;
     if (Object.keys(requirement).length === 0) authOptional = true;
-    for (const list of Object.values(requirement)) if (Array.isArray(list)) for (const s of list) scopes.add(String(s));
+    for (const list of Object.values(requirement)) if (Array.isArray(list)) for (const s of list) scopes.add(textOf(s));
   }
   const requirements = security.filter((r) => isObject(r) && Object.keys(r).length > 0);
   return {
@@ -199,13 +200,13 @@ function behaviourOf(op: JsonObject, row: OperationRow | undefined): Behaviour {
   const budget = row?.rateLimit
     ? `${row.rateLimit.maxTokens} per ${row.rateLimit.windowSeconds} s`
     : rate
-      ? `${String(rate["max-tokens"])} per ${String(rate["window-size"])}`
+      ? `${textOf(rate["max-tokens"])} per ${textOf(rate["window-size"])}`
       : "none";
   const cache = row ? row.cacheSeconds : ["x-cache-age", "x-client-cache-ttl", "x-cached-seconds"].map((k) => op[k]).find((v) => typeof v === "number");
-  const roles = row?.roles ?? (Array.isArray(op["x-required-roles"]) ? op["x-required-roles"].map(String) : []);
+  const roles = row?.roles ?? (Array.isArray(op["x-required-roles"]) ? op["x-required-roles"].map(textOf) : []);
   return {
     paging: row ? (row.paging ?? "none") : typeof op["x-pagination"] === "string" ? op["x-pagination"] : "none",
-    cacheSeconds: cache === null || cache === undefined ? "none" : String(cache),
+    cacheSeconds: cache === null || cache === undefined ? "none" : textOf(cache),
     rateLimitGroup: group,
     rateLimitBudget: budget,
     roles: [...roles].sort(),

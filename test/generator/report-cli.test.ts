@@ -105,6 +105,24 @@ describe("esikit generate --report and --fail-on", () => {
     expect(blind.report.note).toMatch(/^the previous spec \(2026-01-01\) is not kept: .*openapi\.json: ENOENT; .*\.json: ENOENT$/);
   }, 60_000);
 
+  it("on a forced run of the same spec, says what a new erratum changed (and nothing when nothing did)", async () => {
+    const dirs = await tempDirs();
+    const { before } = await specPair("parameter-added");
+    await generate({ specFile: before, offline: true, fallbackFiles: [], ...dirs });
+    const printed = async () => {
+      const result = await generate({ specFile: before, offline: true, fallbackFiles: [], ...dirs, force: true });
+      const lines: string[] = [];
+      await afterRun({ result, values: {}, source: undefined, outDir: dirs.outDir, print: (l) => lines.push(l), warn: () => undefined });
+      return lines.join("\n");
+    };
+    expect(await printed()).not.toContain("Changes since");
+    await writeFile(
+      join(dirs.errataDir, "page-required.json"),
+      JSON.stringify({ description: "test: page is required", patch: [{ op: "add", path: "/paths/~1markets~1{region_id}~1orders/get/parameters/2/required", value: true }] }),
+    );
+    expect(await printed()).toContain("Changes since spec 2026-01-01:\nSpec 2026-01-01 -> 2026-01-01: 1 breaking change.");
+  }, 60_000);
+
   it("refuses arguments that cannot go together, with exit 2", async () => {
     const bad = await cli(["--fail-on", "everything"]);
     expect(bad.code).toBe(2);

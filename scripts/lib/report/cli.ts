@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { emptyReport, reportJson } from "../change-report.ts";
+import { emptyReport, isEmptyReport, reportJson } from "../change-report.ts";
 import type { GenerateResult } from "../generator.ts";
 import type { OpenApiDocument } from "../spec-document.ts";
 import type { SpecProvenance } from "../spec-source.ts";
@@ -102,7 +102,8 @@ export async function afterRun({ result, values, source, outDir, summary, print,
   const meta = result.meta;
   const side = { version: meta.specDate, specSha256: meta.specHash, source: meta.origin };
   const report: ChangeReport = result.status === "generated" ? result.report : emptyReport(side, side);
-  if (result.status === "generated" && report.from && result.previous?.specHash !== meta.specHash) {
+  // A forced run on the same spec says nothing, unless what it generates from changed (an erratum added or fixed).
+  if (result.status === "generated" && report.from && (result.previous?.specHash !== meta.specHash || !isEmptyReport(report))) {
     print(`Changes since spec ${report.from.version}:`);
     print(formatText(report, { verbose: values.verbose === true }));
   } else if (result.status === "generated" && !report.from && report.note && result.previous) {

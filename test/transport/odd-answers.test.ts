@@ -10,8 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 beforeEach(() => {
-  fake.requests.length = 0;
-  fake.route("GetStatus", {});
+  fake.reset();
 });
 
 /** Answers the first `n` requests of GetStatus oddly, the rest as ESI would. */

@@ -1,19 +1,15 @@
 /**
  * The change report's part of `esikit generate`: its options (--report, --fail-on, --verbose, --app), where the
- * spec came from (printed to stderr as soon as it is known), and the exit codes after a run. Kept here so the
- * generator's command line stays one screen.
+ * spec came from, and the exit codes after a run. Kept here so the generator's command line stays one screen. The
+ * report's modules (and the app check's) load only when a run needs them: an unchanged re-run loads none.
  */
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { emptyReport, isEmptyReport, reportJson } from "../change-report.ts";
 import type { GenerateResult } from "../generator.ts";
 import type { OpenApiDocument } from "../spec-document.ts";
 import type { SpecProvenance } from "../spec-source.ts";
-import { AppCheckError, checkApp, formatAppCheck } from "./app-check.ts";
-import { formatText } from "./format-text.ts";
 import type { ChangeReport } from "./model.ts";
-import { KEPT_SPEC_FILE } from "./previous-spec.ts";
 
 /** Every exit code of `esikit generate` (documented in docs/change-report.md and the usage text). */
 export const EXIT = {
@@ -99,6 +95,9 @@ export async function afterRun({ result, values, source, outDir, summary, print,
   if (summary !== undefined) print(summary);
   if (result.status === "stale") return EXIT.stale;
   if (result.status === "fresh") return EXIT.ok;
+  if (result.status === "unchanged" && !values.report && !values.app) return EXIT.ok;
+  const { emptyReport, isEmptyReport, reportJson } = await import("../change-report.ts");
+  const { formatText } = await import("./format-text.ts");
   const meta = result.meta;
   const side = { version: meta.specDate, specSha256: meta.specHash, source: meta.origin };
   const report: ChangeReport = result.status === "generated" ? result.report : emptyReport(side, side);
@@ -120,8 +119,9 @@ export async function afterRun({ result, values, source, outDir, summary, print,
     code = EXIT.breaking;
   }
   if (values.app) {
+    const { AppCheckError, checkApp, formatAppCheck } = await import("./app-check.ts");
     try {
-      const doc = JSON.parse(await readFile(join(outDir, KEPT_SPEC_FILE), "utf8")) as OpenApiDocument;
+      const doc = JSON.parse(await readFile(join(outDir, "openapi.json"), "utf8")) as OpenApiDocument;
       const check = checkApp({ appDir: values.app, specs: [doc], report, ignoreDirs: [outDir] });
       print(formatAppCheck(check, values.app));
       if (!check.ok) code = EXIT.appBroken;

@@ -16,8 +16,11 @@ export interface SpecProvenance {
   why: string;
   /** Live ESI was to be asked but could not be: the reason. Absent when live answered, or was not to be asked. */
   liveUnreachable?: string;
-  /** Specs known in other sources that are newer than the one used (by compatibility date). */
-  newer: Array<{ date: string; origin: string }>;
+  /**
+   * The other local specs (cache, fallback copies) with their compatibility dates, newest first: a warning names
+   * those newer than the spec used (its date is known once it is parsed; a --spec file is not read twice for it).
+   */
+  known: Array<{ date: string; origin: string }>;
 }
 
 export interface SpecBytes {
@@ -75,21 +78,20 @@ async function locate(options: SourceOptions): Promise<SpecBytes> {
     } catch (error) {
       throw new SpecError(`cannot read the spec file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const date = versionOf(raw);
-    const newer = newerThan(date, await localSpecs(options));
-    return { raw, origin: path, kind: "file", provenance: { source: "file", origin: path, ...(date ? { date } : {}), why: "--spec (or ESIKIT_SPEC) names it", newer } };
+    const known = listed(await localSpecs(options), path);
+    return { raw, origin: path, kind: "file", provenance: { source: "file", origin: path, why: "--spec (or ESIKIT_SPEC) names it", known } };
   }
   const tried: string[] = [];
   let liveUnreachable: string | undefined;
   if (!options.offline) {
     try {
       const live = await fetchLiveSpec(options);
-      const newer = newerThan(live.date, await localSpecs(options));
+      const known = listed(await localSpecs(options), live.url);
       return {
         raw: live.raw,
         origin: live.url,
         kind: "live",
-        provenance: { source: "live", origin: live.url, date: live.date, why: `live ESI's newest compatibility date is ${live.date}`, newer },
+        provenance: { source: "live", origin: live.url, date: live.date, why: `live ESI's newest compatibility date is ${live.date}`, known },
       };
     } catch (error) {
       liveUnreachable = (error as Error).message;
@@ -116,7 +118,7 @@ async function locate(options: SourceOptions): Promise<SpecBytes> {
         ...(chosen.date ? { date: chosen.date } : {}),
         why: `${reason}: ${what}${others}`,
         ...(liveUnreachable ? { liveUnreachable } : {}),
-        newer: [],
+        known: listed(locals, chosen.path),
       },
     };
   }
@@ -219,10 +221,16 @@ function newestLocal(specs: LocalSpec[]): LocalSpec | undefined {
   return best;
 }
 
-function newerThan(date: string, specs: LocalSpec[]): Array<{ date: string; origin: string }> {
-  if (!isDate(date)) return [];
+/** The local specs other than the one used, dated ones only, newest first. */
+function listed(specs: LocalSpec[], used: string): Array<{ date: string; origin: string }> {
   return specs
-    .filter((s) => isDate(s.date) && s.date > date)
+    .filter((s) => s.path !== used && isDate(s.date))
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
     .map((s) => ({ date: s.date, origin: s.path }));
+}
+
+/** Specs known elsewhere that are newer than a spec of this date. */
+export function newerSpecs(provenance: SpecProvenance, date: string | undefined): Array<{ date: string; origin: string }> {
+  if (!date || !isDate(date)) return [];
+  return provenance.known.filter((k) => k.date > date);
 }

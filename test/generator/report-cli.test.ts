@@ -179,10 +179,24 @@ describe("esikit generate --check: stale, or the source out of reach", () => {
 });
 
 describe("where the spec came from, as printed", () => {
+  it("warns when --spec names an older spec than one kept in the cache", async () => {
+    const dirs = await tempDirs();
+    const { before, after } = await specPair("compatibility-date");
+    await cli(["--spec", after, ...dirArgs(dirs)]);
+    const run = await cli(["--spec", before, ...dirArgs(dirs)]);
+    expect(run.code).toBe(0);
+    expect(run.err).toMatch(
+      new RegExp(`^esikit generate: warning: spec 2026-01-01 from ${before.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, but a newer one is known: 2026-02-01 in .*2026-02-01-[0-9a-f]{12}\\.json\\.$`, "m"),
+    );
+  }, 60_000);
+
+
   it("says nothing more for a --spec file, unless a newer spec is known elsewhere", () => {
-    const base = { source: "file", origin: "/x/old.json", date: "2026-01-01", why: "--spec (or ESIKIT_SPEC) names it" } as const;
-    expect(describeSource({ ...base, newer: [] })).toEqual([]);
-    expect(describeSource({ ...base, newer: [{ date: "2026-08-04", origin: "/cache/2026-08-04-50355e71073c.json" }] })).toEqual([
+    const file = { source: "file", origin: "/x/old.json", why: "--spec (or ESIKIT_SPEC) names it" } as const;
+    const known = [{ date: "2026-08-04", origin: "/cache/2026-08-04-50355e71073c.json" }];
+    expect(describeSource({ ...file, known: [] }, "2026-01-01")).toEqual([]);
+    expect(describeSource({ ...file, known }, "2026-08-04")).toEqual([]);
+    expect(describeSource({ ...file, known }, "2026-01-01")).toEqual([
       "esikit generate: warning: spec 2026-01-01 from /x/old.json, but a newer one is known: 2026-08-04 in /cache/2026-08-04-50355e71073c.json.",
     ]);
   });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/lib/generator.ts";
 import { hashBytes } from "../../scripts/lib/spec-document.ts";
-import { findSpec, type SpecProvenance } from "../../scripts/lib/spec-source.ts";
+import { findSpec, newerSpecs, type SpecProvenance } from "../../scripts/lib/spec-source.ts";
 import { SpecError } from "../../scripts/lib/spec-error.ts";
 import { json, startRecordingServer } from "../support/recording-server.ts";
 import { fixture, tempDir, tempDirs } from "./helpers.ts";
@@ -94,7 +94,7 @@ describe("where the spec came from, and why", () => {
       origin: `${esi.url}/meta/openapi.json?compatibility_date=2026-01-01`,
       date: "2026-01-01",
       why: "live ESI's newest compatibility date is 2026-01-01",
-      newer: [],
+      known: [],
     });
     expect(told).toEqual([found.provenance]);
   });
@@ -112,7 +112,7 @@ describe("where the spec came from, and why", () => {
       date: "2026-01-01",
       why: `live ESI could not be asked (GET /meta/compatibility-dates failed (ECONNREFUSED)): the newest local copy; also known: 2025-12-01 in ${cached}`,
       liveUnreachable: "GET /meta/compatibility-dates failed (ECONNREFUSED)",
-      newer: [],
+      known: [{ date: "2025-12-01", origin: cached }],
     });
     expect(found.kind).toBe("file"); // kept in the cache once it generated
   });
@@ -126,11 +126,14 @@ describe("where the spec came from, and why", () => {
     expect(found.provenance.liveUnreachable).toBeUndefined();
   });
 
-  it("--spec older than a spec known elsewhere: a warning names the newer one", async () => {
+  it("--spec older than a spec known elsewhere: the newer one is named", async () => {
     const dirs = await tempDirs();
     const cached = join(dirs.cacheDir, "2026-01-01-cccccccccccc.json");
     await writeFile(cached, specBytes);
     const found = await findSpec({ specFile: fixture("openapi-3.0.json"), cacheDir: dirs.cacheDir, fallbackFiles: [] });
-    expect(found.provenance).toMatchObject({ source: "file", date: "2025-12-01", why: "--spec (or ESIKIT_SPEC) names it", newer: [{ date: "2026-01-01", origin: cached }] });
+    expect(found.provenance).toEqual({ source: "file", origin: fixture("openapi-3.0.json"), why: "--spec (or ESIKIT_SPEC) names it", known: [{ date: "2026-01-01", origin: cached }] });
+    // The file's own date is read when it is parsed: then the warning knows what is newer.
+    expect(newerSpecs(found.provenance, "2025-12-01")).toEqual([{ date: "2026-01-01", origin: cached }]);
+    expect(newerSpecs(found.provenance, "2026-01-01")).toEqual([]);
   });
 });

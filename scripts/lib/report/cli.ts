@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import type { GenerateResult } from "../generator.ts";
 import type { OpenApiDocument } from "../spec-document.ts";
-import type { SpecProvenance } from "../spec-source.ts";
+import { newerSpecs, type SpecProvenance } from "../spec-source.ts";
 import type { ChangeReport } from "./model.ts";
 
 /** Every exit code of `esikit generate` (documented in docs/change-report.md and the usage text). */
@@ -60,12 +60,12 @@ export function checkReportArgs(values: ReportArgs): string | undefined {
 
 /**
  * Where the spec came from and why, and a warning when a newer one is known elsewhere: lines for stderr. A file
- * named with --spec needs no why; only the warning, if any.
+ * named with --spec needs no why; only the warning, if any. `date` is the spec's own (read when it was parsed).
  */
-export function describeSource(p: SpecProvenance): string[] {
+export function describeSource(p: SpecProvenance, date: string | undefined = p.date): string[] {
   const label = { file: "the file", live: "live ESI", cache: "the cache", fallback: "the local copy" }[p.source];
-  const lines = p.source === "file" ? [] : [`esikit generate: spec ${p.date ?? "(undated)"} from ${label} ${p.origin}: ${p.why}.`];
-  for (const n of p.newer) lines.push(`esikit generate: warning: spec ${p.date ?? "(undated)"} from ${p.origin}, but a newer one is known: ${n.date} in ${n.origin}.`);
+  const lines = p.source === "file" ? [] : [`esikit generate: spec ${date ?? "(undated)"} from ${label} ${p.origin}: ${p.why}.`];
+  for (const n of newerSpecs(p, date)) lines.push(`esikit generate: warning: spec ${date} from ${p.origin}, but a newer one is known: ${n.date} in ${n.origin}.`);
   return lines;
 }
 
@@ -86,7 +86,7 @@ export interface AfterRun {
  * 3 (stale) and 5 (source unreachable) for --check; 6 (app broken) over 4 (breaking) for a generation.
  */
 export async function afterRun({ result, values, source, outDir, summary, print, warn }: AfterRun): Promise<number> {
-  if (source) for (const line of describeSource(source)) warn(line);
+  if (source) for (const line of describeSource(source, source.date ?? result.meta?.specDate)) warn(line);
   if (result.status === "fresh" && source?.liveUnreachable) {
     // Not "up to date": only the local specs could be compared.
     print(`Could not reach the source: live ESI ${source.liveUnreachable}. The output matches the newest local spec (${source.date ?? "undated"}, ${source.origin}); whether ESI has a newer one is unknown.`);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { safeCause } from "../errors/safe-cause.ts";
 import { EsiEventEmitter, type EsiEvents } from "../events.ts";
-import { isDeadOwner, newOwner, ownerTag, parseOwnerTag } from "../stores/process-owner.ts";
+import { asLiveAttempt, isAbandonedTag, newOwner, ownerTag } from "../stores/process-owner.ts";
 import type { TokenSet, TokenStore } from "../stores/types.ts";
 import { InvalidGrantError, NotLoggedInError, SsoError } from "./errors.ts";
 import { readUnverifiedClaims } from "./jwt.ts";
@@ -264,14 +264,15 @@ export class TokenManager {
     let stored: TokenSet | undefined;
     if (store) {
       stored = await store.get(key);
-      if (entry !== this.#entries.get(key)) return { tokens: entry.tokens }; // the app replaced the tokens meanwhile
+      const replaced = this.#entries.get(key);
+      if (entry !== replaced && replaced) return { tokens: replaced.tokens }; // the app replaced the tokens meanwhile
       if (stored && (stored.refreshToken !== entry.tokens.refreshToken || stored.accessToken !== entry.tokens.accessToken)) {
         // Another process refreshed (or logged the character in): its set is the newest.
         entry.tokens = withoutMarker(stored)!;
         if (usable(entry.tokens)) return { tokens: entry.tokens };
       }
       const marker = stored?.presentedBy;
-      if (marker !== undefined && stored?.refreshToken !== undefined && !isDeadOwner(parseOwnerTag(marker))) {
+      if (marker !== undefined && stored?.refreshToken !== undefined && !isAbandonedTag(marker)) {
         // Another process has this refresh token at SSO: presenting it again would be refused once it rotated.
         const since = state.seen.get(marker) ?? this.#now();
         state.seen.set(marker, since);
@@ -286,11 +287,14 @@ export class TokenManager {
     const presented = current.refreshToken;
     // What the store holds now (nothing: it lost the set, or never had it): every write below is over exactly that.
     const replacing = { refreshToken: stored?.refreshToken };
-    if (stored && !(await this.#write(key, presented, { ...current, presentedBy: ownerTag(newOwner()) }, characterId))) return { again: true };
-    state.presented = presented;
-    let response: TokenResponse;
+    const attempt = newOwner();
+    let answer: TokenResponse | undefined;
     try {
-      response = await this.#refresh(presented, characterId);
+      answer = await asLiveAttempt(attempt, async () => {
+        if (stored && !(await this.#write(key, presented, { ...current, presentedBy: ownerTag(attempt) }, characterId))) return undefined;
+        state.presented = presented;
+        return this.#refresh(presented, characterId);
+      });
     } catch (error) {
       if (stored && store) {
         // Lift our marker, so others need not wait for a refresh that is over. Best effort: the error matters more.
@@ -306,6 +310,8 @@ export class TokenManager {
       }
       throw error;
     }
+    if (answer === undefined) return { again: true }; // the set changed before we could mark it
+    const response = answer;
     const claims = readUnverifiedClaims(response.access_token);
     if (characterId !== undefined && claims && claims.characterId !== characterId) {
       throw new SsoError(`EVE SSO returned a token for character ${claims.characterId} when refreshing character ${characterId}`, { characterId });
@@ -339,7 +345,7 @@ export class TokenManager {
   async #waitForOther(key: string, marker: string, refreshToken: string, state: RefreshState): Promise<void> {
     const store = this.#store!;
     const since = state.seen.get(marker) ?? this.#now();
-    while (this.#now() - since < this.#graceMs && !isDeadOwner(parseOwnerTag(marker))) {
+    while (this.#now() - since < this.#graceMs && !isAbandonedTag(marker)) {
       await sleep(this.#pollMs);
       const stored = await store.get(key);
       if (!stored || stored.presentedBy !== marker || stored.refreshToken !== refreshToken) return;

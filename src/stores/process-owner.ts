@@ -28,6 +28,26 @@ export function parseOwnerTag(tag: string): ProcessOwner | undefined {
   return match ? { host: match[1]!, pid: Number(match[2]), id: match[3]! } : undefined;
 }
 
+/** The attempts this process has in flight: a marker of ours that is not among them was left by a failed write. */
+const liveHere = new Set<string>();
+
+/** Runs `work` as an attempt of this process known to be alive (see isAbandonedTag). */
+export async function asLiveAttempt<T>(owner: ProcessOwner, work: () => Promise<T>): Promise<T> {
+  liveHere.add(owner.id);
+  try {
+    return await work();
+  } finally {
+    liveHere.delete(owner.id);
+  }
+}
+
+/** True when the attempt a marker names is known to be over: its process is gone, or it is ours and finished. */
+export function isAbandonedTag(tag: string): boolean {
+  const owner = parseOwnerTag(tag);
+  if (owner?.host === HOST && owner.pid === process.pid) return !liveHere.has(owner.id);
+  return isDeadOwner(owner);
+}
+
 /** True only when the owner is known to be gone: a process of this host that no longer runs. */
 export function isDeadOwner(owner: ProcessOwner | undefined): boolean {
   return owner !== undefined && owner.host === HOST && owner.pid !== process.pid && !isAlive(owner.pid);

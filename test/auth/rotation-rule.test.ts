@@ -68,6 +68,14 @@ describe("the rotation rule", () => {
     expect(store.get(key)?.presentedBy).toBeUndefined();
   });
 
+  it("does not wait for a marker of this process's own finished attempt (its clearing write had failed)", async () => {
+    const { store, manager, expired, key } = await setUp();
+    store.set(key, { ...expired, presentedBy: `${hostname()}/${process.pid}/finished-attempt` });
+    const grants = fake.counters.refreshGrants;
+    await manager.fresh(key);
+    expect(fake.counters.refreshGrants).toBe(grants + 1);
+  });
+
   it("stops waiting after the grace (a holder on another host that never came back) and presents the token itself", async () => {
     let now = Date.now();
     const { store, manager, expired, key } = await setUp({ now: () => now, inFlightGraceMs: 30_000, inFlightPollMs: 5 });

@@ -140,7 +140,9 @@ describe.each(kinds)("the %s token store shared by two processes", (kind) => {
     expect((await store.get(String(characterId)))?.refreshToken).toBe(newestIssuedFor(characterId));
   });
 
-  it.runIf(kind === "file")("2 processes x 150 writes of their own keys into one file: none lost, no lock or temporary file left", { timeout: 120_000 }, async () => {
+  // The file store's own finding: plain writes of two processes into one file used to lose each other's keys.
+  if (kind !== "file") return;
+  it("2 processes x 150 writes of their own keys into one file: none lost, no lock or temporary file left", { timeout: 120_000 }, async () => {
     const [a, b] = (await start(2)) as [WorkerProcess, WorkerProcess];
     a.send({ type: "write-many", count: 150, tag: "a" });
     b.send({ type: "write-many", count: 150, tag: "b" });

@@ -11,7 +11,7 @@ export interface FileLockOptions {
   staleMs?: number;
   /** How long to wait for another holder before giving up, ms. Default 60 s. */
   waitMs?: number;
-  /** How often a waiter looks again, ms (plus up to as much of jitter). Default 5. */
+  /** How often a waiter looks again, ms (plus up to as much of jitter). Default 2: a look is three small system calls. */
   pollMs?: number;
 }
 
@@ -34,7 +34,7 @@ export class FileLock {
     this.path = lockPath;
     this.#staleMs = positive("staleMs", options.staleMs ?? 10_000);
     this.#waitMs = positive("waitMs", options.waitMs ?? 60_000);
-    this.#pollMs = positive("pollMs", options.pollMs ?? 5);
+    this.#pollMs = positive("pollMs", options.pollMs ?? 2);
   }
 
   /** Runs `fn` holding the lock. `fn` gets `stillHeld()`: false once another process took the lock over. */

@@ -50,7 +50,8 @@ export class FileTokenStore implements TokenStore {
     if (typeof path !== "string" || path === "") throw new TypeError("FileTokenStore needs the path of its file");
     this.path = path;
     this.#lockOptions = options.lock ?? {};
-    this.#writeLock = new FileLock(`${path}.lock`, this.#lockOptions);
+    // Held for one read-modify-write (a few ms): a waiter looks again sooner than for a refresh lock.
+    this.#writeLock = new FileLock(`${path}.lock`, { pollMs: 1, ...this.#lockOptions });
   }
 
   async get(key: string): Promise<TokenSet | undefined> {

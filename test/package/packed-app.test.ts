@@ -140,6 +140,15 @@ describe.skipIf(!HAVE_REAL_SPECS)("esikit packed and installed in a new app", ()
     expect(withMapComments).toEqual([]);
   });
 
+  it("the optional peers are not installed, and importing a store that needs one names the package", async () => {
+    for (const [entry, peer] of [["esikit/sqlite", "better-sqlite3"], ["esikit/redis", "ioredis"]] as const) {
+      expect(await exists(join(app, "node_modules", peer)), peer).toBe(false);
+      const imported = await run(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(entry)})`], app);
+      expect(imported.code, entry).not.toBe(0);
+      expect(imported.stderr, entry).toContain(`Cannot find package '${peer}'`);
+    }
+  }, STEP);
+
   it("an app importing esikit without generating type-checks (5.9 and 7) and runs against startFakeEsi()", async () => {
     expect(await exists(join(app, "esi"))).toBe(false);
     for (const compiler of Object.values(COMPILERS)) {
@@ -208,6 +217,13 @@ describe.skipIf(!HAVE_REAL_SPECS)("esikit packed and installed in a new app", ()
     expect(result).toMatchObject({ compatibilityDate: date, served: await operationCount(NEW_SPEC), path: "/military-campaigns", sentDate: date });
     expect(result.states).toEqual(expect.any(Array));
     expect(result.typeIds).toEqual(expect.any(Number));
+  }, STEP);
+
+  it("the same app type-checks (5.9 and 7) for a bundler too (module Preserve, moduleResolution Bundler)", async () => {
+    for (const compiler of Object.values(COMPILERS)) {
+      const checked = await tsc(compiler, "-p", "tsconfig.bundler.json");
+      expect(shown(checked)).toBe("exit 0");
+    }
   }, STEP);
 
   it("the plain JavaScript app calls GetMilitaryCampaignsListing through the regenerated esi/index.js", async () => {

@@ -35,7 +35,7 @@ export type { TokenInput, TokenEventName } from "./auth/token-manager.ts";
 export type { SsoMetadata } from "./auth/sso-metadata.ts";
 export { codeChallengeS256 } from "./auth/pkce.ts";
 export { MemoryTokenStore } from "./stores/memory-token-store.ts";
-export { FileTokenStore } from "./stores/file-token-store.ts";
+export { FileTokenStore, type FileTokenStoreOptions } from "./stores/file-token-store.ts";
 export type { TokenSet, TokenStore } from "./stores/types.ts";
 export type { CacheOptions } from "./cache/cache-layer.ts";
 export { MemoryCacheStore } from "./stores/memory-cache-store.ts";

@@ -4,7 +4,7 @@ import type { Sso } from "./create-sso.ts";
 import { MissingScopeError, NotLoggedInError } from "./errors.ts";
 import type { TokenEventName } from "./token-manager.ts";
 
-const TOKEN_EVENTS: TokenEventName[] = ["token-refreshed", "token-revoked", "token-refresh-failed"];
+const TOKEN_EVENTS: TokenEventName[] = ["token-refreshed", "token-revoked", "token-refresh-failed", "store-permissions-fixed"];
 
 /**
  * Signs the calls that need a scope with their character's access token, and only those (the operation table

@@ -84,7 +84,9 @@ function sendable(value: unknown, wire: Pick<ParameterRow, "in" | "explode">, sc
     case "object":
       if (value === null) return Array.isArray(schema.type) && schema.type.includes("null");
       if (!Array.isArray(value)) return false;
-      if (!item && (wire.in === "header" || (wire.in === "path" && value.length === 0))) return false;
+      if (!item && wire.in === "header") return false;
+      // A path array is one segment, its items joined with commas: [""] and [".."] leave none.
+      if (!item && wire.in === "path" && ["", ".", ".."].includes(value.map(String).join(","))) return false;
       return value.every((v) => sendable(v, wire, schema.items ?? {}, true));
     default:
       return false;

@@ -25,6 +25,8 @@ export interface EsiWorkerInput {
   budgets?: "redis" | "memory";
   cache?: boolean;
   errorLimitThreshold?: number;
+  /** limits.maxWaitMs: how long a call may wait for a budget before EsiThrottledError. */
+  maxWaitMs?: number;
   retry?: false | { limit: number; backoffLimitMs: number };
   /** TTL of the Redis refresh lock, ms. */
   lockTtlMs?: number;
@@ -50,7 +52,7 @@ async function setUp(input: EsiWorkerInput) {
     baseUrl: input.esiUrl,
     auth: sso,
     cache: input.cache === false ? false : { store: stores.cache },
-    limits: { store: input.budgets === "memory" ? new MemoryBudgetStore() : stores.budgets, errorLimitThreshold: input.errorLimitThreshold },
+    limits: { store: input.budgets === "memory" ? new MemoryBudgetStore() : stores.budgets, errorLimitThreshold: input.errorLimitThreshold, maxWaitMs: input.maxWaitMs },
     retry: input.retry,
     plugins: [stores.plugin],
   });

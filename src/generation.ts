@@ -96,11 +96,16 @@ export type OpsOf<G> = G extends Generation<any, infer O> ? O : never;
 /** Binds a generation's table for the runtime: maps by id and by route, built once. */
 export function defineGeneration<Paths extends {}, Ops extends {}>(input: GenerationInput): Generation<Paths, Ops> {
   const byId = new Map<string, OperationInfo>();
-  const byRoute = new Map<string, OperationInfo>();
+  // By method as the caller writes it, then path: no string is built per look-up.
+  const byRoute = new Map<string, Map<string, OperationInfo>>();
   for (const [operationId, row] of Object.entries(input.operations)) {
     const info: OperationInfo = Object.freeze({ ...row, operationId });
     byId.set(operationId, info);
-    byRoute.set(`${row.method} ${row.path}`, info);
+    for (const method of [row.method, row.method.toUpperCase()]) {
+      let paths = byRoute.get(method);
+      if (!paths) byRoute.set(method, (paths = new Map()));
+      paths.set(row.path, info);
+    }
   }
   return Object.freeze({
     compatibilityDate: input.compatibilityDate,
@@ -111,7 +116,7 @@ export function defineGeneration<Paths extends {}, Ops extends {}>(input: Genera
     spec: input.spec,
     operationIds: Object.freeze([...byId.keys()]),
     operationById: (operationId: string) => byId.get(operationId),
-    operationForRoute: (method: string, schemaPath: string) => byRoute.get(`${method.toLowerCase()} ${schemaPath}`),
+    operationForRoute: (method: string, schemaPath: string) => (byRoute.get(method) ?? byRoute.get(method.toLowerCase()))?.get(schemaPath),
     allOperations: () => byId.values(),
   });
 }

@@ -42,7 +42,22 @@ export function serializeQueryParameter(parameter: Pick<ParameterRow, "name" | "
   return `${name}=${value.map((item) => encodeURIComponent(String(item))).join(",")}`;
 }
 
+/** A path template split once into its literal parts and parameter names: "/a/{b}/c" -> ["/a/", "b", "/c"]. */
+const templates = new Map<string, string[]>();
+
 /** openapi-fetch's pathSerializer for `esi.GET` and friends: the same encoding as operation calls. */
 export function fillPath(template: string, values: Readonly<Record<string, unknown>>): string {
-  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (values[name] === undefined ? whole : encodePathParameter(values[name])));
+  let parts = templates.get(template);
+  if (!parts) {
+    parts = template.split(/\{([^}]+)\}/);
+    // Bounded: only templates a caller used, and an app uses a few hundred at most; a flood of odd ones is not kept.
+    if (templates.size < 10_000) templates.set(template, parts);
+  }
+  let path = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    const value = values[name];
+    path += (value === undefined ? `{${name}}` : encodePathParameter(value)) + parts[i + 1]!;
+  }
+  return path;
 }

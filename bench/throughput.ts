@@ -22,19 +22,19 @@ export const throughputBench: Bench = {
         nextId += requests;
         return (requests / ms) * 1000;
       };
-      const all = { raw: rawFetch(server.url), plain: plainOpenapiFetch(server.url), esikit: esikit.contender };
-      const warmUp = Math.min(total, 2_000);
+      const all = { raw: rawFetch(server.url), plain: plainOpenapiFetch(server.url), esikit: esikit.contender, call: esikit.byOperation };
+      const contenders = (n: number) => ({ raw: timed(all.raw, n), plain: timed(all.plain, n), esikit: timed(all.esikit, n), call: timed(all.call, n) });
       // Warm-up: JIT, keep-alive sockets.
-      await alternate(1, { raw: timed(all.raw, warmUp), plain: timed(all.plain, warmUp), esikit: timed(all.esikit, warmUp) });
-      const rate = await alternate(rounds, { raw: timed(all.raw, total), plain: timed(all.plain, total), esikit: timed(all.esikit, total) });
-      log(`throughput req/s raw ${rate.raw.map(Math.round).join(" ")} | plain ${rate.plain.map(Math.round).join(" ")} | esikit ${rate.esikit.map(Math.round).join(" ")}`);
+      await alternate(1, contenders(Math.min(total, 2_000)));
+      const rate = await alternate(rounds, contenders(total));
+      log(`throughput req/s raw ${rate.raw.map(Math.round).join(" ")} | plain ${rate.plain.map(Math.round).join(" ")} | esi.GET ${rate.esikit.map(Math.round).join(" ")} | esi.call ${rate.call.map(Math.round).join(" ")}`);
       // Ratios pair the runs of one round (measured side by side), then take the median.
-      const vsRaw = median(rate.esikit.map((r, i) => r / rate.raw[i]!));
-      const vsPlain = median(rate.esikit.map((r, i) => r / rate.plain[i]!));
+      const paired = (a: number[], b: number[]) => median(a.map((r, i) => r / b[i]!));
       const label = `${total.toLocaleString("en-US")} GETs, concurrency ${concurrency} [${esikit.stack.plugins.join(", ")}]`;
       const rows: BenchRow[] = [
-        { bench: "throughput", metric: `${label} vs raw fetch`, esikit: perSecond(median(rate.esikit)), baseline: perSecond(median(rate.raw)), ratio: ratio(vsRaw), target: ">= 0.90x", met: vsRaw >= 0.9 },
-        { bench: "throughput", metric: `${label} vs openapi-fetch`, esikit: perSecond(median(rate.esikit)), baseline: perSecond(median(rate.plain)), ratio: ratio(vsPlain), target: ">= 0.95x", met: vsPlain >= 0.95 },
+        { bench: "throughput", metric: `${label}, esi.GET vs raw fetch`, esikit: perSecond(median(rate.esikit)), baseline: perSecond(median(rate.raw)), ratio: ratio(paired(rate.esikit, rate.raw)), target: ">= 0.90x", met: paired(rate.esikit, rate.raw) >= 0.9 },
+        { bench: "throughput", metric: `${label}, esi.GET vs openapi-fetch`, esikit: perSecond(median(rate.esikit)), baseline: perSecond(median(rate.plain)), ratio: ratio(paired(rate.esikit, rate.plain)), target: ">= 0.95x", met: paired(rate.esikit, rate.plain) >= 0.95 },
+        { bench: "throughput", metric: `${label}, esi.call vs openapi-fetch`, esikit: perSecond(median(rate.call)), baseline: perSecond(median(rate.plain)), ratio: ratio(paired(rate.call, rate.plain)), target: ">= 0.95x", met: paired(rate.call, rate.plain) >= 0.95 },
       ];
       return rows;
     } finally {

@@ -30,8 +30,8 @@ export function plainOpenapiFetch(url: string): Contender {
   };
 }
 
-/** esikit with every default plugin, acting for a character that holds a valid token. */
-export async function esikitFullStack(url: string): Promise<{ contender: Contender; stack: FullStackClient }> {
+/** esikit with every layer on, acting for a character that holds a valid token: through esi.GET, and esi.call. */
+export async function esikitFullStack(url: string): Promise<{ contender: Contender; byOperation: Contender; stack: FullStackClient }> {
   const stack = await createFullStackClient(url, USER_AGENT);
   const client = stack.client;
   return {
@@ -41,6 +41,7 @@ export async function esikitFullStack(url: string): Promise<{ contender: Contend
       if (error !== undefined) throw new Error(`esikit: ${JSON.stringify(error)}`);
       return data;
     },
+    byOperation: (id) => client.call("GetUniverseStructuresStructureId", { structure_id: id }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { memoParse } from "./parse-memo.ts";
 /**
  * Parsers for the headers the cache and the warning event read. Each header is read by exactly one function;
  * each returns a value (undefined when the header is absent) or throws a HeaderParseError naming the header and
@@ -15,11 +16,23 @@ const RFC_850 = new RegExp(`^${LONG_DAY}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT
 const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
 
 function httpDate(header: string, raw: string): number {
+  const at = knownDates.get(raw);
+  return at !== undefined ? at : readDate(header, raw);
+}
+
+// One value per second of ESI's clock: most responses of a busy client repeat one already read.
+const knownDates = new Map<string, number>();
+
+function readDate(header: string, raw: string): number {
   const text = raw.trim();
   if (IMF_FIXDATE.test(text) || RFC_850.test(text) || ASCTIME.test(text)) {
     // asctime has no zone and means GMT; Date.parse would read it as local time.
     const at = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
-    if (Number.isFinite(at)) return at;
+    if (Number.isFinite(at)) {
+      if (knownDates.size >= 512) knownDates.clear();
+      knownDates.set(raw, at);
+      return at;
+    }
   }
   throw new HeaderParseError(header, raw, 'an HTTP-date such as "Sun, 06 Nov 1994 08:49:37 GMT"');
 }
@@ -60,7 +73,11 @@ const DIRECTIVE = new RegExp(`^(${TOKEN})(?:=(?:(${TOKEN})|"((?:[^"\\\\]|\\\\.)*
 
 /** Cache-Control: comma-separated directives (RFC 9111 5.2), e.g. "public, max-age=300". */
 export function parseCacheControl(raw: RawHeader): CacheControl | undefined {
-  if (raw == null) return undefined;
+  return raw == null ? undefined : cacheControlOf(raw);
+}
+
+/** Parsed once per distinct value (ESI sends a handful); the result is frozen, shared by every response with it. */
+const cacheControlOf = memoParse((raw: string): CacheControl => {
   const directives: Record<string, string | true> = Object.create(null);
   for (const part of splitOutsideQuotes(raw)) {
     const text = part.trim();
@@ -80,8 +97,8 @@ export function parseCacheControl(raw: RawHeader): CacheControl | undefined {
   }
   const result: CacheControl = { noStore: "no-store" in directives, noCache: "no-cache" in directives, directives: { ...directives } };
   if (maxAge !== undefined) result.maxAge = maxAge;
-  return result;
-}
+  return Object.freeze(result);
+});
 
 function splitOutsideQuotes(text: string): string[] {
   const parts: string[] = [];

@@ -10,7 +10,7 @@ import type { ItemOf, PagedOperationId, ParamsWithout } from "./types.ts";
 
 export interface PagesOptions {
   /**
-   * Pages fetched at once after the first. Default 20 (DEFAULT_PAGE_CONCURRENCY), lowered for a rate-limited
+   * Pages fetched at once after the first. Default 25 (DEFAULT_PAGE_CONCURRENCY), lowered for a rate-limited
    * group to what its bucket pays for at once (half its tokens: a page costs 2).
    */
   concurrency?: number;

@@ -24,15 +24,17 @@ export function packageVersion(): string {
  * generation's manifest; undefined when there is none (a checkout that has not generated yet).
  */
 export function packageCompatibilityDate(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // src/cli -> generated/ ; dist/src/cli -> dist/generated/
-  const manifest = join(here, "..", "..", "generated", "meta.json");
-  try {
-    const { specDate } = JSON.parse(readFileSync(manifest, "utf8")) as { specDate?: unknown };
-    return typeof specDate === "string" ? specDate : undefined;
-  } catch {
-    return undefined;
+  // The installed package has dist/generated/; a checkout has generated/ (and dist/ only once built).
+  const root = packageRoot();
+  for (const manifest of [join(root, "dist", "generated", "meta.json"), join(root, "generated", "meta.json")]) {
+    try {
+      const { specDate } = JSON.parse(readFileSync(manifest, "utf8")) as { specDate?: unknown };
+      if (typeof specDate === "string") return specDate;
+    } catch {
+      // not there: the next place
+    }
   }
+  return undefined;
 }
 
 /** What `esikit --version` prints: the package version and the compatibility date its client calls ESI with. */

@@ -166,7 +166,11 @@ function makeView(shared: Shared, characterId: number | undefined): EsiClient<Ge
   const viaOpenApiFetch = (method: string, path: string, init: Record<string, any> | undefined) => {
     const operation = generation.operationForRoute(method, path);
     const params = (init?.params ?? {}) as { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
-    if (operation) checkParameters(operation, { ...params.path, ...params.query, ...params.header, ...(init?.body === undefined ? {} : { body: init.body }) });
+    try {
+      if (operation) checkParameters(operation, { ...params.path, ...params.query, ...params.header, ...(init?.body === undefined ? {} : { body: init.body }) });
+    } catch (error) {
+      return Promise.reject(error); // a call's mistakes reject its promise, as every other failure does
+    }
     const known = actingCharacterNow(operation, characterId);
     const fetch = async (request: Request): Promise<Response> => {
       const call: EsiCall = {

@@ -98,6 +98,19 @@ describe("calls by operationId", () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it("checks values before sending, by path as by operationId: a bad one rejects with EsiUsageError", async () => {
+    const before = server.requests.length;
+    const esi = client();
+    // @ts-expect-error order_type is an enum
+    await expect(esi.GET("/markets/{region_id}/orders", { params: { path: { region_id: 1 }, query: { order_type: "cheap" } } })).rejects.toThrow(
+      'GetMarketsRegionIdOrders: order_type must be one of "buy", "sell", "all" (got "cheap")',
+    );
+    // @ts-expect-error region_id is an integer
+    await expect(esi.call("GetMarketsRegionIdOrders", { region_id: "abc", order_type: "all" })).rejects.toBeInstanceOf(EsiUsageError);
+    await expect(esi.call("GetUniverseTypesTypeId", { type_id: ".." as unknown as number })).rejects.toBeInstanceOf(EsiUsageError);
+    expect(server.requests.length).toBe(before);
+  });
+
   it("answers undefined for an operationId the spec does not have", () => {
     expect((client().op as unknown as Record<string, unknown>).GetNoSuchThing).toBeUndefined();
   });

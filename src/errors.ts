@@ -1,20 +1,11 @@
+import type { LimitHeaders } from "./headers/limit-headers.ts";
+
 /** ESI's error body: {"error": "...", "status": 404, "details": [...]}. */
 export interface EsiErrorBody {
   error: string;
   status?: number;
   details?: unknown[];
   [key: string]: unknown;
-}
-
-/** The limit headers of the response that failed, as numbers where ESI sent them. */
-export interface LimitHeaders {
-  errorLimitRemain?: number;
-  errorLimitReset?: number;
-  rateLimitGroup?: string;
-  rateLimitLimit?: string;
-  rateLimitRemaining?: number;
-  rateLimitUsed?: number;
-  retryAfter?: number;
 }
 
 export interface EsiErrorDetails {

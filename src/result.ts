@@ -1,4 +1,5 @@
-import { EsiError, type EsiErrorBody, type LimitHeaders } from "./errors.ts";
+import { EsiError, type EsiErrorBody } from "./errors.ts";
+import type { LimitHeaders } from "./headers/limit-headers.ts";
 import { readLimitSnapshot } from "./headers/limit-headers.ts";
 import type { OperationInfo } from "./generation.ts";
 import type { ResponseInfo } from "./pipeline/call.ts";
@@ -46,17 +47,8 @@ function safePath(url: string): string {
   }
 }
 
+/** The limit headers of a failed response; malformed ones are left out rather than failing the error report. */
 export function readLimitHeaders(headers: Headers): LimitHeaders {
-  // Malformed headers are left out rather than failing the error report (see readLimitSnapshot).
-  const snapshot = readLimitSnapshot(headers);
-  const limits: LimitHeaders = {};
-  if (snapshot.errorLimitRemain !== undefined) limits.errorLimitRemain = snapshot.errorLimitRemain;
-  if (snapshot.errorLimitResetSeconds !== undefined) limits.errorLimitReset = snapshot.errorLimitResetSeconds;
-  if (snapshot.rateLimitGroup !== undefined) limits.rateLimitGroup = snapshot.rateLimitGroup;
-  if (snapshot.rateLimitBudget !== undefined) limits.rateLimitLimit = headers.get("X-Ratelimit-Limit")!.trim();
-  if (snapshot.rateLimitRemaining !== undefined) limits.rateLimitRemaining = snapshot.rateLimitRemaining;
-  if (snapshot.rateLimitUsed !== undefined) limits.rateLimitUsed = snapshot.rateLimitUsed;
-  // LimitHeaders keeps Retry-After in seconds, as ESI sends it.
-  if (snapshot.retryAfterMs !== undefined) limits.retryAfter = Math.ceil(snapshot.retryAfterMs / 1000);
+  const { unreadable: _unreadable, ...limits } = readLimitSnapshot(headers);
   return limits;
 }

@@ -17,7 +17,7 @@ export {
   type PathsOf,
 } from "./generation.ts";
 export type { OperationCalls, OperationData, OperationIdOf, OperationParams, OperationResult } from "./operation-call.ts";
-export { EsiError, EsiUsageError, type EsiErrorBody, type LimitHeaders } from "./errors.ts";
+export { EsiError, EsiUsageError, type EsiErrorBody } from "./errors.ts";
 export { EsiEventEmitter, type EsiEvents, type EsiEventName, type CacheOutcome } from "./events.ts";
 export { orThrow } from "./result.ts";
 export type { EsiCall, ResponseInfo } from "./pipeline/call.ts";
@@ -60,6 +60,7 @@ export {
   parseRateLimitUsed,
   parseRetryAfter,
   readLimitSnapshot,
+  type LimitHeaders,
   type LimitSnapshot,
   type RateLimitBudget,
 } from "./headers/limit-headers.ts";

@@ -1,5 +1,5 @@
 import { parseCacheControl, parseDateHeader, parseExpires } from "../headers/cache-headers.ts";
-import { HeaderParseError } from "../headers/limit-headers.ts";
+import { HeaderParseError } from "../headers/header-parse-error.ts";
 
 export interface Freshness {
   /** Whether the response may be kept at all (not `no-store`). */

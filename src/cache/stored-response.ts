@@ -1,5 +1,5 @@
 import { parseEtag, parseLastModified } from "../headers/cache-headers.ts";
-import { HeaderParseError } from "../headers/limit-headers.ts";
+import { HeaderParseError } from "../headers/header-parse-error.ts";
 import type { CachedResponse } from "../stores/types.ts";
 import { BufferedResponse } from "../transport/buffered-response.ts";
 

@@ -4,21 +4,10 @@
  * what was wrong: never any other exception, whatever a proxy puts in the header.
  */
 
-/** A header ESI (or something between us and ESI) sent in a shape esikit cannot read. */
-export class HeaderParseError extends Error {
-  readonly header: string;
-  readonly value: string;
+import { HeaderParseError, type RawHeader } from "./header-parse-error.ts";
+import { httpDate } from "./http-date.ts";
 
-  constructor(header: string, value: string, expected: string) {
-    super(`${header} header ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not ${expected}`);
-    this.name = "HeaderParseError";
-    this.header = header;
-    this.value = value;
-  }
-}
-
-/** A header value as Headers.get() gives it; null or undefined means the header was not sent. */
-export type RawHeader = string | null | undefined;
+export { HeaderParseError, type RawHeader };
 
 const INTEGER = /^\d+$/;
 
@@ -95,16 +84,6 @@ export function parseRateLimitUsed(raw: RawHeader): number | undefined {
   return raw == null ? undefined : nonNegativeInteger("X-Ratelimit-Used", raw);
 }
 
-const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
-const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
-const TIME = "\\d{2}:\\d{2}:\\d{2}";
-// RFC 9110 5.6.7: IMF-fixdate, plus the obsolete RFC 850 and asctime forms a recipient must accept.
-const HTTP_DATE = [
-  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`),
-  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`),
-  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`),
-];
-
 /**
  * Retry-After: either delay-seconds or an HTTP-date. Returns the milliseconds to wait from `now`
  * (0 for a date in the past), at most MAX_HEADER_COUNT: a huge wait is reported as it is, for the waiter to refuse.
@@ -113,12 +92,13 @@ export function parseRetryAfter(raw: RawHeader, now: number = Date.now()): numbe
   if (raw == null) return undefined;
   const text = raw.trim();
   if (INTEGER.test(text)) return saturated(text, MAX_HEADER_SECONDS) * 1000;
-  if (HTTP_DATE.some((form) => form.test(text))) {
-    // asctime has no zone and means GMT; Date.parse would read it as local time.
-    const at = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
-    if (Number.isFinite(at)) return Math.min(Math.max(0, at - now), MAX_HEADER_COUNT);
+  let at: number;
+  try {
+    at = httpDate("Retry-After", text);
+  } catch {
+    throw new HeaderParseError("Retry-After", raw, "delay-seconds or an HTTP-date");
   }
-  throw new HeaderParseError("Retry-After", raw, "delay-seconds or an HTTP-date");
+  return Math.min(Math.max(0, at - now), MAX_HEADER_COUNT);
 }
 
 /** Everything the limit headers of one response say; a header that could not be read is left out and listed. */
@@ -132,6 +112,9 @@ export interface LimitSnapshot {
   retryAfterMs?: number;
   unreadable: HeaderParseError[];
 }
+
+/** What the limit headers of a response said, as EsiError.limits carries it (the snapshot without its read errors). */
+export type LimitHeaders = Omit<LimitSnapshot, "unreadable">;
 
 /** Reads every limit header of a response; malformed ones never fail the response, they are only reported. */
 export function readLimitSnapshot(headers: Headers, now: number = Date.now()): LimitSnapshot {

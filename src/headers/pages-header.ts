@@ -1,4 +1,4 @@
-import { HeaderParseError, type RawHeader } from "./limit-headers.ts";
+import { HeaderParseError, type RawHeader } from "./header-parse-error.ts";
 
 /** X-Pages: how many pages an offset-paged route has (1 or more). Undefined when not sent. */
 export function parseXPages(raw: RawHeader): number | undefined {

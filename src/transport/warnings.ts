@@ -1,6 +1,6 @@
 import type { EsiEventEmitter } from "../events.ts";
 import { parseWarning } from "../headers/cache-headers.ts";
-import { HeaderParseError } from "../headers/limit-headers.ts";
+import { HeaderParseError } from "../headers/header-parse-error.ts";
 
 /**
  * ESI's Warning header becomes a `warning` event: 199 (a newer version of the route exists) and 299 (the route

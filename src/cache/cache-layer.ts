@@ -94,7 +94,8 @@ export function createClientCache(core: EsiCore, options: CacheOptions = {}): Cl
       return next(call);
     }
     let entry = await read(key);
-    if (entry && entry.freshUntil > clock.now()) return answer(call, entry, "hit");
+    let hit = isFresh(entry);
+    if (hit) return answer(call, hit, "hit");
 
     let waiting = inFlight.join(key, clock.now());
     if (waiting) {
@@ -102,7 +103,8 @@ export function createClientCache(core: EsiCore, options: CacheOptions = {}): Cl
       if (outcome) return answer(call, outcome.entry, outcome.outcome);
       // The first request never came back with something to share (it failed, or was a 401): send our own.
       entry = await read(key);
-      if (entry && entry.freshUntil > clock.now()) return answer(call, entry, "hit");
+      hit = isFresh(entry);
+      if (hit) return answer(call, hit, "hit");
       waiting = inFlight.join(key, clock.now());
       if (waiting) {
         call.cache = "miss";

@@ -17,8 +17,8 @@ export async function actingCharacter(
   pathCharacterId: unknown,
   tokens: TokenManager | undefined,
 ): Promise<number | undefined> {
-  if (!operation || operation.scopes.length === 0) return undefined;
-  if (viewCharacterId !== undefined) return viewCharacterId;
+  const known = actingCharacterNow(operation, viewCharacterId);
+  if (known) return known.characterId;
   if (!tokens) return undefined;
   await tokens.load();
   try {
